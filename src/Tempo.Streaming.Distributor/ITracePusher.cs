@@ -22,9 +22,6 @@ public enum PushRejectionReason
     /// <summary>The payload could not be decoded (400 / INVALID_ARGUMENT).</summary>
     InvalidPayload,
 
-    /// <summary>A single trace exceeds the record size limit (400 / INVALID_ARGUMENT... see receivers mapping).</summary>
-    TraceTooLarge,
-
     /// <summary>Tenant over its ingestion rate (429 / RESOURCE_EXHAUSTED).</summary>
     RateLimited,
 
