@@ -1,0 +1,36 @@
+# The two commands (see README.md): `make run` and `make test`.
+CONFIGURATION ?= Release
+DOTNET ?= dotnet
+SERVER_DLL := src/Tempo.Streaming.Server/bin/$(CONFIGURATION)/net10.0/tempo-streaming.dll
+CLI_DLL := src/Tempo.Streaming.Cli/bin/$(CONFIGURATION)/net10.0/tempo-streaming-cli.dll
+ARGS ?=
+
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: run test build deps test-deps clean load
+
+## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
+run: deps build
+	$(DOTNET) $(SERVER_DLL) -target=all $(ARGS)
+
+## test: install test dependencies, build, run every test; ends with "N passed, N failed"
+test: test-deps build
+	CONFIGURATION=$(CONFIGURATION) scripts/test-summary.sh
+
+build:
+	$(DOTNET) build Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet -clp:ErrorsOnly
+
+deps:
+	scripts/install-runtime-deps.sh
+
+test-deps:
+	scripts/install-test-deps.sh
+
+## load: the standard "shop" workload against a running server, e.g. make load ARGS="--duration 30s"
+load: build
+	$(DOTNET) $(CLI_DLL) load $(ARGS)
+
+clean:
+	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet
+	rm -rf .tmp

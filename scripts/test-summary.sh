@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with the plain `N passed, N failed, N skipped` line CI reads
+# (dotnet test's own "Passed!  - Failed: 0, Passed: 5 ..." lines are summed over the test assemblies).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p .tmp
+dotnet test Tempo.Streaming.sln --no-build -c "${CONFIGURATION:-Release}" "$@" 2>&1 | tee .tmp/test.log
+rc=${PIPESTATUS[0]}
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ { gsub(",", ""); for (i = 1; i < NF; i++) {
+  if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' .tmp/test.log
+exit $rc
