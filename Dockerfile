@@ -1,18 +1,14 @@
-# Multi-stage image of the tempo-streaming server and CLI (used by compose/ and deploy/).
-FROM mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim AS build
-WORKDIR /src
-COPY . .
-RUN dotnet publish src/Tempo.Streaming.Server -c Release -o /out/server \
- && dotnet publish src/Tempo.Streaming.Cli -c Release -o /out/cli
-
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-bookworm-slim
+# Image of the tempo-streaming server and CLI, used by compose/ and deploy/.
+# Build the self-contained binaries first (`make publish`), so the image needs nothing but Debian and its packages:
+#   make publish && docker build -t tempo-streaming:latest .
+FROM debian:bookworm-slim
 # librdkafka1: Kafka client; librocksdb7.8: live store; libzstd1/libsnappy1v5: block codecs
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      librdkafka1 librocksdb7.8 libzstd1 libsnappy1v5 \
+      ca-certificates librdkafka1 librocksdb7.8 libzstd1 libsnappy1v5 \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /out/server /app
-COPY --from=build /out/cli /app/cli
+COPY .publish/server /app
+COPY .publish/cli /app/cli
 WORKDIR /var/tempo
 EXPOSE 3200 4317 4318
-ENTRYPOINT ["dotnet", "/app/tempo-streaming.dll"]
+ENTRYPOINT ["/app/tempo-streaming"]
 CMD ["-config.file=/etc/tempo-streaming.yaml", "-target=all"]

@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load
+.PHONY: run test build deps test-deps clean load publish
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -34,3 +34,8 @@ load: build
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet
 	rm -rf .tmp
+
+## publish: self-contained linux-x64 binaries under .publish/ (what the Dockerfile copies)
+publish:
+	$(DOTNET) publish src/Tempo.Streaming.Server -c Release -r linux-x64 --self-contained -o .publish/server -nologo -v quiet
+	$(DOTNET) publish src/Tempo.Streaming.Cli -c Release -r linux-x64 --self-contained -o .publish/cli -nologo -v quiet
