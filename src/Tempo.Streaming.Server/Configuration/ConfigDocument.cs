@@ -1,0 +1,138 @@
+using YamlDotNet.Serialization;
+
+namespace Tempo.Streaming.Server.Configuration;
+
+/// <summary>
+/// The configuration as a YAML document with the same keys the file uses, for <c>/status/config</c>: the effective
+/// config, the defaults, or (Tempo's <c>?mode=diff</c>) only the values that differ from the defaults. Secrets are
+/// masked, as Tempo masks them.
+/// </summary>
+public static class ConfigDocument
+{
+    public const string Mask = "********";
+
+    /// <summary>Key/value tree in file order; leaves are strings, numbers and booleans.</summary>
+    public static Dictionary<string, object?> ToTree(TempoConfig config)
+    {
+        var tree = new Dictionary<string, object?>
+        {
+            ["target"] = config.Target,
+            ["multitenancy_enabled"] = config.MultitenancyEnabled,
+            ["server"] = new Dictionary<string, object?>
+            {
+                ["http_listen_address"] = config.Server.HttpListenAddress,
+                ["http_listen_port"] = config.Server.HttpListenPort,
+                ["log_level"] = ConfigLoader.LogLevelNames[config.Server.LogLevel],
+            },
+            ["distributor"] = new Dictionary<string, object?>
+            {
+                ["receivers"] = Receivers(config.Distributor.Receivers),
+                ["max_attribute_bytes"] = config.Distributor.MaxAttributeBytes,
+            },
+            ["ingest"] = new Dictionary<string, object?>
+            {
+                ["embedded"] = new Dictionary<string, object?>
+                {
+                    ["path"] = config.Ingest.Embedded.Path,
+                    ["topic"] = config.Ingest.Embedded.Topic,
+                    ["partitions"] = config.Ingest.Embedded.Partitions,
+                    ["segment_bytes"] = config.Ingest.Embedded.SegmentBytes,
+                    ["retention_bytes"] = config.Ingest.Embedded.RetentionBytes,
+                    ["retention_period"] = GoDuration.Format(config.Ingest.Embedded.RetentionPeriod),
+                    ["producer_max_record_size_bytes"] = config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
+                },
+            },
+            ["storage"] = new Dictionary<string, object?>
+            {
+                ["trace"] = new Dictionary<string, object?>
+                {
+                    ["backend"] = ConfigLoader.BackendNames[config.Storage.Trace.Backend],
+                    ["local"] = new Dictionary<string, object?> { ["path"] = config.Storage.Trace.Local.Path },
+                    ["s3"] = new Dictionary<string, object?>
+                    {
+                        ["bucket"] = config.Storage.Trace.S3.Bucket,
+                        ["endpoint"] = config.Storage.Trace.S3.Endpoint,
+                        ["access_key"] = config.Storage.Trace.S3.AccessKey,
+                        ["secret_key"] = config.Storage.Trace.S3.SecretKey.Length == 0 ? "" : Mask,
+                        ["insecure"] = config.Storage.Trace.S3.Insecure,
+                        ["forcepathstyle"] = config.Storage.Trace.S3.ForcePathStyle,
+                        ["region"] = config.Storage.Trace.S3.Region,
+                    },
+                },
+            },
+        };
+        return tree;
+    }
+
+    /// <summary>
+    /// Keys of <paramref name="actual"/> whose value differs from <paramref name="defaults"/>, recursively; a key the defaults
+    /// lack is kept whole (Tempo's <c>diffConfig</c> rules).
+    /// </summary>
+    public static Dictionary<string, object?> Diff(Dictionary<string, object?> defaults, Dictionary<string, object?> actual)
+    {
+        var diff = new Dictionary<string, object?>();
+        foreach (var (key, value) in actual)
+        {
+            if (!defaults.TryGetValue(key, out var defaultValue))
+            {
+                diff[key] = value;
+                continue;
+            }
+
+            if (value is Dictionary<string, object?> nested)
+            {
+                if (defaultValue is not Dictionary<string, object?> nestedDefaults)
+                {
+                    diff[key] = value;
+                    continue;
+                }
+
+                var nestedDiff = Diff(nestedDefaults, nested);
+                if (nestedDiff.Count > 0)
+                {
+                    diff[key] = nestedDiff;
+                }
+            }
+            else if (!Equals(value, defaultValue))
+            {
+                diff[key] = value;
+            }
+        }
+
+        return diff;
+    }
+
+    public static string ToYaml(Dictionary<string, object?> tree) =>
+        tree.Count == 0 ? "{}\n" : new SerializerBuilder().Build().Serialize(tree);
+
+    private static Dictionary<string, object?> Receivers(ReceiversConfig receivers)
+    {
+        var result = new Dictionary<string, object?>();
+        if (receivers.Otlp is not { } otlp)
+        {
+            return result;
+        }
+
+        var protocols = new Dictionary<string, object?>();
+        if (otlp.Grpc is { } grpc)
+        {
+            protocols["grpc"] = new Dictionary<string, object?>
+            {
+                ["endpoint"] = grpc.Endpoint,
+                ["max_recv_msg_size_mib"] = grpc.MaxRecvMsgSizeMib,
+            };
+        }
+
+        if (otlp.Http is { } http)
+        {
+            protocols["http"] = new Dictionary<string, object?>
+            {
+                ["endpoint"] = http.Endpoint,
+                ["max_request_body_size"] = http.MaxRequestBodySize,
+            };
+        }
+
+        result["otlp"] = new Dictionary<string, object?> { ["protocols"] = protocols };
+        return result;
+    }
+}

@@ -1,0 +1,197 @@
+using Tempo.Streaming.Receivers.Otlp;
+
+namespace Tempo.Streaming.Server.Configuration;
+
+/// <summary>
+/// The whole server configuration, read from the YAML file given with <c>-config.file</c> (keys follow Tempo's
+/// configuration reference) and overlaid by command-line flags. Every value has a documented default, so a server
+/// started without a config file runs the single binary with an embedded ingest log under <c>./data</c>.
+/// </summary>
+public sealed record TempoConfig
+{
+    /// <summary><c>target</c>: which components this process runs (Tempo's <c>-target</c>). Default <c>all</c>.</summary>
+    public string Target { get; init; } = ServerTargets.All;
+
+    /// <summary><c>multitenancy_enabled</c>: require <c>X-Scope-OrgID</c> on every request (Tempo default false).</summary>
+    public bool MultitenancyEnabled { get; init; }
+
+    public ServerConfig Server { get; init; } = new();
+
+    public DistributorConfig Distributor { get; init; } = new();
+
+    public IngestConfig Ingest { get; init; } = new();
+
+    public StorageConfig Storage { get; init; } = new();
+
+    /// <summary>The configuration a server started without <c>-config.file</c> runs with.</summary>
+    public static TempoConfig Default { get; } = new();
+}
+
+/// <summary><c>server</c>: the Tempo HTTP API listener (dskit server keys).</summary>
+public sealed record ServerConfig
+{
+    /// <summary><c>http_listen_address</c>: empty = every interface (as dskit).</summary>
+    public string HttpListenAddress { get; init; } = "";
+
+    /// <summary><c>http_listen_port</c>: Tempo's HTTP API, plus h2c gRPC on the same port. Default 3200, 0 = any free port.</summary>
+    public int HttpListenPort { get; init; } = 3200;
+
+    /// <summary><c>log_level</c>: debug, info, warn or error (dskit's levels). Default info.</summary>
+    public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Info;
+}
+
+public enum LogLevelSetting
+{
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+/// <summary><c>distributor</c>.</summary>
+public sealed record DistributorConfig
+{
+    /// <summary><c>receivers</c>: the OpenTelemetry-collector receiver block Tempo embeds.</summary>
+    public ReceiversConfig Receivers { get; init; } = new();
+
+    /// <summary><c>max_attribute_bytes</c>: longer attribute keys/values are truncated; 0 = off. Tempo default 2048.</summary>
+    public int MaxAttributeBytes { get; init; } = 2048;
+}
+
+/// <summary>
+/// <c>distributor.receivers</c>. As in Tempo (and the OTel collector), a receiver protocol runs only when it is listed;
+/// the default configuration lists OTLP gRPC and OTLP HTTP. A config file that writes <c>distributor.receivers</c>
+/// replaces that list with its own.
+/// </summary>
+public sealed record ReceiversConfig
+{
+    /// <summary><c>otlp</c>; null when the config lists no OTLP receiver.</summary>
+    public OtlpReceiverConfig? Otlp { get; init; } = new();
+}
+
+/// <summary><c>distributor.receivers.otlp.protocols</c>.</summary>
+public sealed record OtlpReceiverConfig
+{
+    /// <summary><c>protocols.grpc</c>; null = OTLP gRPC not enabled.</summary>
+    public OtlpGrpcProtocolConfig? Grpc { get; init; } = new();
+
+    /// <summary><c>protocols.http</c>; null = OTLP HTTP not enabled.</summary>
+    public OtlpHttpProtocolConfig? Http { get; init; } = new();
+}
+
+/// <summary><c>protocols.grpc</c> (OTel collector <c>configgrpc.ServerConfig</c> keys).</summary>
+public sealed record OtlpGrpcProtocolConfig
+{
+    /// <summary>
+    /// <c>endpoint</c>: host:port. The collector (and therefore Tempo) defaults to <c>localhost:4317</c>; set
+    /// <c>0.0.0.0:4317</c> to accept traffic from other hosts.
+    /// </summary>
+    public string Endpoint { get; init; } = "localhost:4317";
+
+    /// <summary><c>max_recv_msg_size_mib</c>: largest request message; the gRPC default is 4 MiB.</summary>
+    public int MaxRecvMsgSizeMib { get; init; } = OtlpReceiverOptions.DefaultGrpcMaxRecvMsgSizeMiB;
+}
+
+/// <summary><c>protocols.http</c> (OTel collector <c>confighttp.ServerConfig</c> keys).</summary>
+public sealed record OtlpHttpProtocolConfig
+{
+    /// <summary><c>endpoint</c>: host:port, default <c>localhost:4318</c> (collector default).</summary>
+    public string Endpoint { get; init; } = "localhost:4318";
+
+    /// <summary><c>max_request_body_size</c> in bytes; the collector's default is 20 MiB.</summary>
+    public long MaxRequestBodySize { get; init; } = OtlpReceiverOptions.DefaultMaxRequestBodyBytes;
+}
+
+/// <summary>
+/// <c>ingest</c>. Tempo 3.x configures Kafka under <c>ingest.kafka</c> (a later issue); the single binary's embedded
+/// log is configured under <c>ingest.embedded</c>.
+/// </summary>
+public sealed record IngestConfig
+{
+    public EmbeddedIngestConfig Embedded { get; init; } = new();
+}
+
+/// <summary><c>ingest.embedded</c>: the embedded segment log (ARCHITECTURE.md §3).</summary>
+public sealed record EmbeddedIngestConfig
+{
+    /// <summary><c>path</c>: root folder, relative paths resolve against the working directory.</summary>
+    public string Path { get; init; } = "./data/ingest";
+
+    /// <summary><c>topic</c>: log name recorded in block lineage (Kafka's topic in distributed mode).</summary>
+    public string Topic { get; init; } = "tempo-ingest";
+
+    /// <summary><c>partitions</c>: fixed once the log exists.</summary>
+    public int Partitions { get; init; } = 4;
+
+    /// <summary><c>segment_bytes</c>: a segment file is rolled at this size.</summary>
+    public long SegmentBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary><c>retention_bytes</c> per partition; 0 = unlimited.</summary>
+    public long RetentionBytes { get; init; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary><c>retention_period</c> (Go duration); 0 = unlimited.</summary>
+    public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// <c>producer_max_record_size_bytes</c>: Tempo's name (<c>ingest.kafka.producer_max_record_size_bytes</c>) for the
+    /// size above which a push is split into several records, with Tempo's default and bounds.
+    /// </summary>
+    public int ProducerMaxRecordSizeBytes { get; init; } = 15_983_616;
+
+    /// <summary>Tempo's bounds for <see cref="ProducerMaxRecordSizeBytes"/> (pkg/ingest: 1 MiB .. 16,000,000 − 16 KiB).</summary>
+    public const int MinProducerMaxRecordSizeBytes = 1024 * 1024;
+
+    public const int MaxProducerMaxRecordSizeBytes = 16_000_000 - 16_384;
+}
+
+/// <summary><c>storage</c>.</summary>
+public sealed record StorageConfig
+{
+    public TraceStorageConfig Trace { get; init; } = new();
+}
+
+/// <summary><c>storage.trace</c>: where blocks go. Validated now; blocks are written by a later issue.</summary>
+public sealed record TraceStorageConfig
+{
+    /// <summary><c>backend</c>: local or s3.</summary>
+    public StorageBackend Backend { get; init; } = StorageBackend.Local;
+
+    public LocalStorageConfig Local { get; init; } = new();
+
+    public S3StorageConfig S3 { get; init; } = new();
+}
+
+public enum StorageBackend
+{
+    Local,
+    S3,
+}
+
+/// <summary><c>storage.trace.local</c>.</summary>
+public sealed record LocalStorageConfig
+{
+    /// <summary><c>path</c>: relative paths resolve against the working directory.</summary>
+    public string Path { get; init; } = "./data/blocks";
+}
+
+/// <summary><c>storage.trace.s3</c> (Tempo's key names).</summary>
+public sealed record S3StorageConfig
+{
+    public string Bucket { get; init; } = "";
+
+    /// <summary><c>endpoint</c>: host[:port] of the S3 API (MinIO), no scheme — as Tempo.</summary>
+    public string Endpoint { get; init; } = "";
+
+    public string AccessKey { get; init; } = "";
+
+    /// <summary><c>secret_key</c>: masked in <c>/status/config</c>.</summary>
+    public string SecretKey { get; init; } = "";
+
+    /// <summary><c>insecure</c>: plain HTTP instead of HTTPS.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary><c>forcepathstyle</c>: http://host/bucket/key addressing (MinIO).</summary>
+    public bool ForcePathStyle { get; init; }
+
+    public string Region { get; init; } = "";
+}

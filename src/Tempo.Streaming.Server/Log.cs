@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tempo.Streaming.Server;
+
+/// <summary>Every log message of the host, with stable event IDs (1xxx). Lifecycle = Information, per request = Debug.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Starting tempo-streaming {Version} (target={Target}, config={ConfigSource})")]
+    public static partial void Starting(ILogger logger, string version, string target, string configSource);
+
+    [LoggerMessage(1002, LogLevel.Information, "tempo-streaming ready: {Listeners} target={Target}")]
+    public static partial void Ready(ILogger logger, string listeners, string target);
+
+    [LoggerMessage(1003, LogLevel.Information, "Opening ingest log {Path} ({Partitions} partitions)")]
+    public static partial void IngestLogOpening(ILogger logger, string path, int partitions);
+
+    [LoggerMessage(1004, LogLevel.Information, "Ingest log {Path} open in {ElapsedMs} ms")]
+    public static partial void IngestLogOpened(ILogger logger, string path, long elapsedMs);
+
+    [LoggerMessage(1005, LogLevel.Critical, "Service {Service} failed; stopping tempo-streaming")]
+    public static partial void ServiceFailed(ILogger logger, Exception exception, string service);
+
+    [LoggerMessage(1006, LogLevel.Information,
+        "Distributor running: {Partitions} active partitions, max_record_bytes={MaxRecordBytes}, max_attribute_bytes={MaxAttributeBytes}")]
+    public static partial void DistributorRunning(ILogger logger, int partitions, int maxRecordBytes, int maxAttributeBytes);
+
+    [LoggerMessage(1007, LogLevel.Information, "Shutdown requested: not ready any more, draining connections")]
+    public static partial void ShutdownRequested(ILogger logger);
+
+    [LoggerMessage(1008, LogLevel.Information, "Waiting for {InFlight} pushes in flight to finish")]
+    public static partial void DrainingPushes(ILogger logger, long inFlight);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Shutdown timeout reached with {InFlight} pushes still in flight; closing the ingest log anyway")]
+    public static partial void DrainTimedOut(ILogger logger, long inFlight);
+
+    [LoggerMessage(1010, LogLevel.Information, "Ingest log {Path} closed")]
+    public static partial void IngestLogClosed(ILogger logger, string path);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Service {Service} is {State}")]
+    public static partial void ServiceState(ILogger logger, string service, string state);
+
+    [LoggerMessage(1012, LogLevel.Information, "tempo-streaming stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(1013, LogLevel.Error, "Closing the ingest log {Path} failed")]
+    public static partial void IngestLogCloseFailed(ILogger logger, Exception exception, string path);
+}
