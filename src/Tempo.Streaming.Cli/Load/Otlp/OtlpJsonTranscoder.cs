@@ -1,0 +1,592 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Tempo.Streaming.Cli.Load.Otlp;
+
+/// <summary>
+/// Transcodes an OTLP <c>ExportTraceServiceRequest</c> from protobuf bytes straight to OTLP/JSON, without building
+/// message objects. OTLP/JSON (OTLP spec, "JSON Protobuf Encoding"): lowerCamelCase field names, trace and span
+/// IDs as hex strings (not base64), 64-bit integers as decimal strings, enums as integers. Repeated fields become
+/// arrays even if their occurrences are not adjacent on the wire. One instance per thread (it reuses its writer).
+/// </summary>
+public sealed class OtlpJsonTranscoder
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonEncodedText ResourceSpans = JsonEncodedText.Encode("resourceSpans");
+    private static readonly JsonEncodedText Resource = JsonEncodedText.Encode("resource");
+    private static readonly JsonEncodedText ScopeSpans = JsonEncodedText.Encode("scopeSpans");
+    private static readonly JsonEncodedText SchemaUrl = JsonEncodedText.Encode("schemaUrl");
+    private static readonly JsonEncodedText Scope = JsonEncodedText.Encode("scope");
+    private static readonly JsonEncodedText Spans = JsonEncodedText.Encode("spans");
+    private static readonly JsonEncodedText Attributes = JsonEncodedText.Encode("attributes");
+    private static readonly JsonEncodedText DroppedAttributesCount = JsonEncodedText.Encode("droppedAttributesCount");
+    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
+    private static readonly JsonEncodedText TraceId = JsonEncodedText.Encode("traceId");
+    private static readonly JsonEncodedText SpanId = JsonEncodedText.Encode("spanId");
+    private static readonly JsonEncodedText TraceState = JsonEncodedText.Encode("traceState");
+    private static readonly JsonEncodedText ParentSpanId = JsonEncodedText.Encode("parentSpanId");
+    private static readonly JsonEncodedText Flags = JsonEncodedText.Encode("flags");
+    private static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
+    private static readonly JsonEncodedText StartTimeUnixNano = JsonEncodedText.Encode("startTimeUnixNano");
+    private static readonly JsonEncodedText EndTimeUnixNano = JsonEncodedText.Encode("endTimeUnixNano");
+    private static readonly JsonEncodedText TimeUnixNano = JsonEncodedText.Encode("timeUnixNano");
+    private static readonly JsonEncodedText Events = JsonEncodedText.Encode("events");
+    private static readonly JsonEncodedText DroppedEventsCount = JsonEncodedText.Encode("droppedEventsCount");
+    private static readonly JsonEncodedText Links = JsonEncodedText.Encode("links");
+    private static readonly JsonEncodedText DroppedLinksCount = JsonEncodedText.Encode("droppedLinksCount");
+    private static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText Code = JsonEncodedText.Encode("code");
+    private static readonly JsonEncodedText Key = JsonEncodedText.Encode("key");
+    private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText Values = JsonEncodedText.Encode("values");
+    private static readonly JsonEncodedText StringValue = JsonEncodedText.Encode("stringValue");
+    private static readonly JsonEncodedText BoolValue = JsonEncodedText.Encode("boolValue");
+    private static readonly JsonEncodedText IntValue = JsonEncodedText.Encode("intValue");
+    private static readonly JsonEncodedText DoubleValue = JsonEncodedText.Encode("doubleValue");
+    private static readonly JsonEncodedText ArrayValue = JsonEncodedText.Encode("arrayValue");
+    private static readonly JsonEncodedText KvlistValue = JsonEncodedText.Encode("kvlistValue");
+    private static readonly JsonEncodedText BytesValue = JsonEncodedText.Encode("bytesValue");
+
+    private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
+    private readonly Utf8JsonWriter _json;
+
+    public OtlpJsonTranscoder()
+    {
+        _json = new Utf8JsonWriter(_output, WriterOptions);
+    }
+
+    /// <summary>Transcodes one request; the result is valid until the next call.</summary>
+    public ReadOnlyMemory<byte> Transcode(ReadOnlySpan<byte> exportTraceServiceRequest)
+    {
+        _output.ResetWrittenCount();
+        _json.Reset(_output);
+        _json.WriteStartObject();
+        WriteRepeated(exportTraceServiceRequest, 1, ResourceSpans, static (t, m) => t.WriteResourceSpans(m));
+        _json.WriteEndObject();
+        _json.Flush();
+        return _output.WrittenMemory;
+    }
+
+    private delegate void MessageWriter(OtlpJsonTranscoder transcoder, ReadOnlySpan<byte> message);
+
+    private void WriteResourceSpans(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    _json.WritePropertyName(Resource);
+                    WriteResource(reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    WriteRepeatedOnce(message, 2, ScopeSpans, ref seen, static (t, m) => t.WriteScopeSpans(m));
+                    reader.Skip(wireType);
+                    break;
+                case 3:
+                    _json.WriteString(SchemaUrl, reader.ReadBytes(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteResource(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    WriteRepeatedOnce(message, 1, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(wireType);
+                    break;
+                case 2:
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteScopeSpans(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    _json.WritePropertyName(Scope);
+                    WriteScope(reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    WriteRepeatedOnce(message, 2, Spans, ref seen, static (t, m) => t.WriteSpan(m));
+                    reader.Skip(wireType);
+                    break;
+                case 3:
+                    _json.WriteString(SchemaUrl, reader.ReadBytes(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteScope(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    _json.WriteString(Version, reader.ReadBytes(wireType));
+                    break;
+                case 3:
+                    WriteRepeatedOnce(message, 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(wireType);
+                    break;
+                case 4:
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteSpan(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    WriteHex(TraceId, reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    WriteHex(SpanId, reader.ReadBytes(wireType));
+                    break;
+                case 3:
+                    _json.WriteString(TraceState, reader.ReadBytes(wireType));
+                    break;
+                case 4:
+                    WriteHex(ParentSpanId, reader.ReadBytes(wireType));
+                    break;
+                case 5:
+                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    break;
+                case 6:
+                    _json.WriteNumber(Kind, (int)reader.ReadVarint(wireType));
+                    break;
+                case 7:
+                    WriteUInt64String(StartTimeUnixNano, reader.ReadFixed64(wireType));
+                    break;
+                case 8:
+                    WriteUInt64String(EndTimeUnixNano, reader.ReadFixed64(wireType));
+                    break;
+                case 9:
+                    WriteRepeatedOnce(message, 9, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(wireType);
+                    break;
+                case 10:
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                case 11:
+                    WriteRepeatedOnce(message, 11, Events, ref seen, static (t, m) => t.WriteEvent(m));
+                    reader.Skip(wireType);
+                    break;
+                case 12:
+                    _json.WriteNumber(DroppedEventsCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                case 13:
+                    WriteRepeatedOnce(message, 13, Links, ref seen, static (t, m) => t.WriteLink(m));
+                    reader.Skip(wireType);
+                    break;
+                case 14:
+                    _json.WriteNumber(DroppedLinksCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                case 15:
+                    _json.WritePropertyName(Status);
+                    WriteStatus(reader.ReadBytes(wireType));
+                    break;
+                case 16:
+                    _json.WriteNumber(Flags, reader.ReadFixed32(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteEvent(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    WriteUInt64String(TimeUnixNano, reader.ReadFixed64(wireType));
+                    break;
+                case 2:
+                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    break;
+                case 3:
+                    WriteRepeatedOnce(message, 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(wireType);
+                    break;
+                case 4:
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteLink(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        var seen = 0u;
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    WriteHex(TraceId, reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    WriteHex(SpanId, reader.ReadBytes(wireType));
+                    break;
+                case 3:
+                    _json.WriteString(TraceState, reader.ReadBytes(wireType));
+                    break;
+                case 4:
+                    WriteRepeatedOnce(message, 4, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(wireType);
+                    break;
+                case 5:
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    break;
+                case 6:
+                    _json.WriteNumber(Flags, reader.ReadFixed32(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteStatus(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 2:
+                    _json.WriteString(Message, reader.ReadBytes(wireType));
+                    break;
+                case 3:
+                    _json.WriteNumber(Code, (int)reader.ReadVarint(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteKeyValue(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    _json.WriteString(Key, reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    _json.WritePropertyName(Value);
+                    WriteAnyValue(reader.ReadBytes(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    private void WriteAnyValue(ReadOnlySpan<byte> message)
+    {
+        _json.WriteStartObject();
+        var reader = new WireReader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    _json.WriteString(StringValue, reader.ReadBytes(wireType));
+                    break;
+                case 2:
+                    _json.WriteBoolean(BoolValue, reader.ReadVarint(wireType) != 0);
+                    break;
+                case 3:
+                    WriteInt64String(IntValue, (long)reader.ReadVarint(wireType));
+                    break;
+                case 4:
+                    _json.WriteNumber(DoubleValue, BitConverter.UInt64BitsToDouble(reader.ReadFixed64(wireType)));
+                    break;
+                case 5:
+                    _json.WritePropertyName(ArrayValue);
+                    _json.WriteStartObject();
+                    WriteRepeated(reader.ReadBytes(wireType), 1, Values, static (t, m) => t.WriteAnyValue(m));
+                    _json.WriteEndObject();
+                    break;
+                case 6:
+                    _json.WritePropertyName(KvlistValue);
+                    _json.WriteStartObject();
+                    WriteRepeated(reader.ReadBytes(wireType), 1, Values, static (t, m) => t.WriteKeyValue(m));
+                    _json.WriteEndObject();
+                    break;
+                case 7:
+                    _json.WriteBase64String(BytesValue, reader.ReadBytes(wireType));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+        _json.WriteEndObject();
+    }
+
+    /// <summary>Writes every occurrence of a repeated message field as one JSON array, the first time it is seen.</summary>
+    private void WriteRepeatedOnce(ReadOnlySpan<byte> message, int field, JsonEncodedText name, ref uint seen, MessageWriter write)
+    {
+        var bit = 1u << field;
+        if ((seen & bit) != 0)
+        {
+            return;
+        }
+        seen |= bit;
+        WriteRepeated(message, field, name, write);
+    }
+
+    private void WriteRepeated(ReadOnlySpan<byte> message, int field, JsonEncodedText name, MessageWriter write)
+    {
+        _json.WriteStartArray(name);
+        var reader = new WireReader(message);
+        while (reader.Next(out var number, out var wireType))
+        {
+            if (number == field)
+            {
+                write(this, reader.ReadBytes(wireType));
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+        _json.WriteEndArray();
+    }
+
+    private void WriteHex(JsonEncodedText name, ReadOnlySpan<byte> id)
+    {
+        Span<byte> hex = stackalloc byte[64];
+        if (id.Length > 32)
+        {
+            throw new FormatException($"OTLP ID of {id.Length} bytes is longer than any trace or span ID");
+        }
+        for (var i = 0; i < id.Length; i++)
+        {
+            hex[2 * i] = (byte)"0123456789abcdef"[id[i] >> 4];
+            hex[(2 * i) + 1] = (byte)"0123456789abcdef"[id[i] & 0xF];
+        }
+        _json.WriteString(name, hex[..(2 * id.Length)]);
+    }
+
+    private void WriteUInt64String(JsonEncodedText name, ulong value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        value.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        _json.WriteString(name, digits[..written]);
+    }
+
+    private void WriteInt64String(JsonEncodedText name, long value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        value.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        _json.WriteString(name, digits[..written]);
+    }
+}
+
+/// <summary>A forward-only protobuf wire reader over a span (wire types: 0 varint, 1 fixed64, 2 bytes, 5 fixed32).</summary>
+internal ref struct WireReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private int _position;
+
+    public WireReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _position = 0;
+    }
+
+    public bool Next(out int field, out int wireType)
+    {
+        if (_position >= _data.Length)
+        {
+            field = 0;
+            wireType = 0;
+            return false;
+        }
+        var tag = ReadRawVarint();
+        field = (int)(tag >> 3);
+        wireType = (int)(tag & 7);
+        if (field == 0)
+        {
+            throw new FormatException("protobuf field number 0 is invalid");
+        }
+        return true;
+    }
+
+    public ulong ReadVarint(int wireType)
+    {
+        Expect(wireType, 0);
+        return ReadRawVarint();
+    }
+
+    public ulong ReadFixed64(int wireType)
+    {
+        Expect(wireType, 1);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+        return value;
+    }
+
+    public uint ReadFixed32(int wireType)
+    {
+        Expect(wireType, 5);
+        return BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+    }
+
+    public ReadOnlySpan<byte> ReadBytes(int wireType)
+    {
+        Expect(wireType, 2);
+        var length = ReadRawVarint();
+        if (length > (ulong)(_data.Length - _position))
+        {
+            throw new FormatException("protobuf length-delimited field runs past the end of its message");
+        }
+        return Take((int)length);
+    }
+
+    public void Skip(int wireType)
+    {
+        switch (wireType)
+        {
+            case 0:
+                ReadRawVarint();
+                break;
+            case 1:
+                Take(8);
+                break;
+            case 2:
+                ReadBytes(2);
+                break;
+            case 5:
+                Take(4);
+                break;
+            default:
+                throw new FormatException($"unsupported protobuf wire type {wireType}");
+        }
+    }
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        if (count > _data.Length - _position)
+        {
+            throw new FormatException("truncated protobuf message");
+        }
+        var slice = _data.Slice(_position, count);
+        _position += count;
+        return slice;
+    }
+
+    private ulong ReadRawVarint()
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_position >= _data.Length)
+            {
+                throw new FormatException("truncated protobuf varint");
+            }
+            var b = _data[_position++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+        throw new FormatException("protobuf varint longer than 10 bytes");
+    }
+
+    private static void Expect(int actual, int expected)
+    {
+        if (actual != expected)
+        {
+            throw new FormatException($"protobuf wire type {actual} where {expected} was expected");
+        }
+    }
+}
