@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Tempo.Streaming.Distributor.Wire;
+
+/// <summary>
+/// A bounds-checked forward reader over one protobuf message that lives inside a larger payload. Positions are
+/// absolute offsets into the whole payload, so every error can say exactly where the input is broken
+/// ("... in ResourceSpans at byte 123"). Nested messages are read with a new reader over the sub-range, which costs
+/// nothing: no copy, no allocation. Malformed input throws <see cref="PushRejectedException"/> with
+/// <see cref="PushRejectionReason.InvalidPayload"/>, the only failure the caller must handle.
+/// </summary>
+internal ref struct ProtoReader
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly int _end;
+    private readonly string _message;
+    private int _position;
+    private int _tagStart;
+
+    public ProtoReader(ReadOnlySpan<byte> payload, int start, int end, string message)
+    {
+        // Callers derive (start, end) from lengths this reader already checked against the payload; the unchecked
+        // reads below rely on end <= payload.Length.
+        Debug.Assert((uint)start <= (uint)end && (uint)end <= (uint)payload.Length);
+        _payload = payload;
+        _position = start;
+        _end = end;
+        _message = message;
+    }
+
+    public readonly int Position => _position;
+
+    /// <summary>The byte at <paramref name="index"/>, which the caller has checked is below <c>_end</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly byte At(int index) => Unsafe.Add(ref MemoryMarshal.GetReference(_payload), (nint)(uint)index);
+
+    /// <summary>Reads the next tag; false at the end of the message.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryReadTag(out int field, out WireType wireType)
+    {
+        if (_position >= _end)
+        {
+            field = 0;
+            wireType = 0;
+            return false;
+        }
+
+        var tagStart = _position;
+        _tagStart = tagStart;
+        uint tag;
+        var b = At(_position);
+        if (b < 0x80)
+        {
+            tag = b;
+            _position++;
+        }
+        else
+        {
+            var value = ReadVarintSlow(0);
+            if (value > uint.MaxValue)
+            {
+                ThrowInvalid($"tag varint overflows 32 bits in {_message} at byte {tagStart}");
+            }
+
+            tag = (uint)value;
+        }
+
+        field = (int)(tag >> 3);
+        wireType = (WireType)(tag & 7);
+        if (field == 0)
+        {
+            ThrowInvalid($"field number 0 in {_message} at byte {tagStart}");
+        }
+
+        if (wireType > WireType.Fixed32)
+        {
+            ThrowInvalid($"unknown wire type {(int)wireType} for field {field} in {_message} at byte {tagStart}");
+        }
+
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadVarint(int field)
+    {
+        if (_position < _end)
+        {
+            var b = At(_position);
+            if (b < 0x80)
+            {
+                _position++;
+                return b;
+            }
+
+            // Two-byte varints (128..16383) are the common length of spans and attribute values.
+            if (_position + 1 < _end)
+            {
+                var b2 = At(_position + 1);
+                if (b2 < 0x80)
+                {
+                    _position += 2;
+                    return (b & 0x7Fu) | ((ulong)b2 << 7);
+                }
+            }
+        }
+
+        return ReadVarintSlow(field);
+    }
+
+    private ulong ReadVarintSlow(int field)
+    {
+        var start = _position;
+        ulong result = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (_position >= _end)
+            {
+                ThrowInvalid($"truncated varint field {field} in {_message} at byte {start}");
+            }
+
+            var b = At(_position++);
+            // The tenth byte may only carry the single remaining bit of a 64-bit value.
+            if (shift == 63 && b > 1)
+            {
+                ThrowInvalid($"malformed varint field {field} in {_message} at byte {start}");
+            }
+
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+
+        ThrowInvalid($"malformed varint field {field} in {_message} at byte {start}");
+        return 0;
+    }
+
+    /// <summary>Reads a length-delimited value and returns its absolute start and length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (int Start, int Length) ReadLengthDelimited(int field)
+    {
+        var lengthStart = _position;
+        var length = ReadVarint(field);
+        if (length > (ulong)(_end - _position))
+        {
+            ThrowInvalid($"truncated length-delimited field {field} in {_message} at byte {lengthStart}" +
+                         $" (length {length}, {_end - _position} bytes left)");
+        }
+
+        var start = _position;
+        _position += (int)length;
+        return (start, (int)length);
+    }
+
+    /// <summary>Reads a field whose schema type is length-delimited, rejecting any other wire type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (int Start, int Length) ReadLengthDelimited(int field, WireType wireType)
+    {
+        if (wireType != WireType.LengthDelimited)
+        {
+            ThrowWrongWireType(field, wireType, WireType.LengthDelimited);
+        }
+
+        return ReadLengthDelimited(field);
+    }
+
+    /// <summary>Skips a field of the schema's expected wire type, rejecting any other.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SkipExpected(int field, WireType wireType, WireType expected)
+    {
+        if (wireType != expected)
+        {
+            ThrowWrongWireType(field, wireType, expected);
+        }
+
+        Skip(field, wireType);
+    }
+
+    /// <summary>Skips a field of any wire type (unknown fields). Groups are a proto2 feature OTLP never uses.</summary>
+    public void Skip(int field, WireType wireType)
+    {
+        switch (wireType)
+        {
+            case WireType.Varint:
+                ReadVarint(field);
+                break;
+            case WireType.Fixed64:
+                Advance(field, 8);
+                break;
+            case WireType.Fixed32:
+                Advance(field, 4);
+                break;
+            case WireType.LengthDelimited:
+                ReadLengthDelimited(field);
+                break;
+            default:
+                ThrowInvalid($"unsupported group wire type for field {field} in {_message} at byte {_tagStart}");
+                break;
+        }
+    }
+
+    private void Advance(int field, int count)
+    {
+        if (_end - _position < count)
+        {
+            ThrowInvalid($"truncated fixed{count * 8} field {field} in {_message} at byte {_position}");
+        }
+
+        _position += count;
+    }
+
+    [DoesNotReturn]
+    public readonly void ThrowWrongWireType(int field, WireType actual, WireType expected) =>
+        ThrowInvalid($"wrong wire type {(int)actual} ({actual}) for field {field} in {_message} at byte {_tagStart}," +
+                     $" expected {(int)expected} ({expected})");
+
+    [DoesNotReturn]
+    public static void ThrowInvalid(string what) =>
+        throw new PushRejectedException(PushRejectionReason.InvalidPayload, "invalid protobuf: " + what);
+}
