@@ -11,7 +11,8 @@ internal sealed class DistributorMetrics : IDisposable
 {
     public const string MeterName = "Tempo.Streaming.Distributor";
 
-    // prometheus.DefBuckets, which Tempo uses for its durations and for kafka_records_per_request.
+    // prometheus.DefBuckets, which Tempo uses for its durations. (Tempo also puts kafka_records_per_request on them,
+    // whose sub-1 buckets can never fill; record counts get integer buckets here.)
     private static readonly double[] DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     // prometheus.ExponentialBuckets(2, 2, 10), Tempo's buckets for traces_per_batch.

@@ -4,6 +4,7 @@ using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.Distributor.Tests.Support;
 using Tempo.Streaming.Tempopb;
+using Span = OpenTelemetry.Proto.Trace.V1.Span;
 using static Tempo.Streaming.Distributor.Tests.Support.Otlp;
 
 namespace Tempo.Streaming.Distributor.Tests;

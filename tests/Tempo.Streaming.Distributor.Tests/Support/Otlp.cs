@@ -5,6 +5,7 @@ using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.Tempopb;
+using Span = OpenTelemetry.Proto.Trace.V1.Span;
 
 namespace Tempo.Streaming.Distributor.Tests.Support;
 
