@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
@@ -167,16 +168,24 @@ internal sealed class SegmentIndex : IDisposable
         {
             return;
         }
-        var bytes = new byte[(published - _persisted) * EntrySize];
-        for (int i = _persisted; i < published; i++)
+        int length = (published - _persisted) * EntrySize;
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            Span<byte> raw = bytes.AsSpan((i - _persisted) * EntrySize, EntrySize);
-            IndexEntry entry = _entries[i];
-            BinaryPrimitives.WriteInt64LittleEndian(raw, entry.Offset);
-            BinaryPrimitives.WriteInt64LittleEndian(raw[8..], entry.Position);
-            BinaryPrimitives.WriteInt64LittleEndian(raw[16..], entry.MaxTimestampBefore);
+            for (int i = _persisted; i < published; i++)
+            {
+                Span<byte> raw = bytes.AsSpan((i - _persisted) * EntrySize, EntrySize);
+                IndexEntry entry = _entries[i];
+                BinaryPrimitives.WriteInt64LittleEndian(raw, entry.Offset);
+                BinaryPrimitives.WriteInt64LittleEndian(raw[8..], entry.Position);
+                BinaryPrimitives.WriteInt64LittleEndian(raw[16..], entry.MaxTimestampBefore);
+            }
+            RandomAccess.Write(_file, new ReadOnlySpan<byte>(bytes, 0, length), (long)_persisted * EntrySize);
         }
-        RandomAccess.Write(_file, bytes, (long)_persisted * EntrySize);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
         _persisted = published;
     }
 
