@@ -197,6 +197,30 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Short_index_is_completed_from_the_segment()
+    {
+        var options = _folder.Options(1);
+        await using (var log = EmbeddedIngestLog.Open(options))
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                await log.AppendAsync(0, [new IngestRecord(Key, new byte[5000], DateTimeOffset.FromUnixTimeMilliseconds(1000 + i))], CancellationToken.None);
+            }
+        }
+        string index = Path.ChangeExtension(_folder.LastSegment(0), ".index");
+        long complete = new FileInfo(index).Length;
+        using (var file = File.OpenWrite(index))
+        {
+            file.SetLength(2 * 24 + 5); // two whole entries and a torn third
+        }
+
+        await using var reopened = EmbeddedIngestLog.Open(options);
+
+        new FileInfo(index).Length.Should().Be(complete, "the missing entries are derived again from the records");
+        (await reopened.ReadAsync(0, 55, 1, int.MaxValue, CancellationToken.None)).Single().Offset.Should().Be(55);
+    }
+
+    [Fact]
     public async Task Garbage_index_is_ignored_and_rebuilt()
     {
         var options = _folder.Options(1);
