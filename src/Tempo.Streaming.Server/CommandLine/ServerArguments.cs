@@ -31,6 +31,12 @@ public sealed record ServerArguments
     {
         String,
         Bool,
+
+        /// <summary>
+        /// Generic-host settings (<c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) that
+        /// WebApplicationFactory passes to the entry point; accepted and ignored, not shown in the usage.
+        /// </summary>
+        HostSetting,
     }
 
     private static readonly (string Name, Kind Kind, string Help)[] Flags =
@@ -42,6 +48,9 @@ public sealed record ServerArguments
         ("version", Kind.Bool, "Print this build's version information and exit."),
         ("help", Kind.Bool, "Show this help."),
         ("h", Kind.Bool, "Show this help."),
+        ("environment", Kind.HostSetting, ""),
+        ("contentRoot", Kind.HostSetting, ""),
+        ("applicationName", Kind.HostSetting, ""),
     ];
 
     /// <exception cref="ArgumentException">an unknown flag, a missing or malformed value, or a stray argument.</exception>
@@ -109,7 +118,8 @@ public sealed record ServerArguments
                 "config.verify" => result with { ConfigVerify = on },
                 "target" => result with { Target = value },
                 "version" => result with { ShowVersion = on },
-                _ => result with { ShowHelp = on },
+                "help" or "h" => result with { ShowHelp = on },
+                _ => result,
             };
         }
 
@@ -126,7 +136,7 @@ public sealed record ServerArguments
         var sb = new StringBuilder("Usage of tempo-streaming:\n");
         foreach (var (name, kind, help) in Flags)
         {
-            if (name == "h")
+            if (name == "h" || kind == Kind.HostSetting)
             {
                 continue;
             }

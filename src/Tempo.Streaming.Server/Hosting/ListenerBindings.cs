@@ -143,6 +143,11 @@ public sealed class ListenerBindings
 
     private string Display(string configuredHost, ListenerRole role)
     {
+        if (!IsEnabled(role))
+        {
+            return "(not listening: in-process test server)";
+        }
+
         var bound = BoundEndPoint(role);
         var host = configuredHost is "" or "0.0.0.0" or "::" or "[::]" ? "" : configuredHost;
         if (host == "localhost" || host.Length == 0)

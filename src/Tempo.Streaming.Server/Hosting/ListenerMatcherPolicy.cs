@@ -1,17 +1,19 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
+using Tempo.Streaming.Receivers.Grpc;
 
 namespace Tempo.Streaming.Server.Hosting;
 
 /// <summary>
 /// Routing policy that serves an endpoint only on its listener: <c>/v1/traces</c> only on the OTLP HTTP port, the OTLP
-/// Export method only on the OTLP gRPC port, Tempo's API only on the HTTP port. Tempo runs separate servers per
-/// port; one Kestrel with several listeners gets the same isolation from this DFA node, keyed on the
+/// Export method only on the OTLP gRPC port, Tempo's API only on the HTTP port. Tempo runs separate servers per port;
+/// one Kestrel with several listeners gets the same isolation from this DFA node, keyed on the
 /// <see cref="ListenerRoleFeature"/> the accepting listener put on the connection (which also works for port 0, where
-/// the port is only known after binding). It runs before the HTTP-method policy, so a path that exists only on
-/// another listener answers 404, not 405. Connections without the feature (the in-memory TestServer) count as the
-/// Tempo HTTP listener.
+/// the port is only known after binding). It also keeps gRPC-only endpoints (<see cref="GrpcOnlyMetadata"/>, the
+/// UNIMPLEMENTED catch-all) away from non-gRPC requests. It runs before the HTTP-method policy, so a path that exists
+/// only on another listener, or only for gRPC, answers 404 rather than 405. Connections without the feature (the
+/// in-memory TestServer) count as the Tempo HTTP listener.
 /// </summary>
 internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 {
@@ -24,7 +26,7 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
     {
         foreach (var endpoint in endpoints)
         {
-            if (endpoint.Metadata.GetMetadata<ListenerRoleMetadata>() is not null)
+            if (endpoint.Metadata.GetMetadata<ListenerRoleMetadata>() is not null || endpoint.Metadata.GetMetadata<GrpcOnlyMetadata>() is not null)
             {
                 return true;
             }
@@ -35,22 +37,26 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 
     public IReadOnlyList<PolicyNodeEdge> GetEdges(IReadOnlyList<Endpoint> endpoints)
     {
-        var edges = new List<PolicyNodeEdge>(Roles.Length);
+        var edges = new List<PolicyNodeEdge>(Roles.Length * 2);
         foreach (var role in Roles)
         {
-            var served = new List<Endpoint>();
-            foreach (var endpoint in endpoints)
+            foreach (var grpc in (ReadOnlySpan<bool>)[false, true])
             {
-                var metadata = endpoint.Metadata.GetMetadata<ListenerRoleMetadata>();
-                if (metadata is null || metadata.Role == role)
+                var served = new List<Endpoint>();
+                foreach (var endpoint in endpoints)
                 {
-                    served.Add(endpoint);
+                    var metadata = endpoint.Metadata.GetMetadata<ListenerRoleMetadata>();
+                    var grpcOnly = endpoint.Metadata.GetMetadata<GrpcOnlyMetadata>() is not null;
+                    if ((metadata is null || metadata.Role == role) && (grpc || !grpcOnly))
+                    {
+                        served.Add(endpoint);
+                    }
                 }
-            }
 
-            if (served.Count > 0)
-            {
-                edges.Add(new PolicyNodeEdge(role, served));
+                if (served.Count > 0)
+                {
+                    edges.Add(new PolicyNodeEdge(new RequestKind(role, grpc), served));
+                }
             }
         }
 
@@ -59,11 +65,11 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
 
     public PolicyJumpTable BuildJumpTable(int exitDestination, IReadOnlyList<PolicyJumpTableEdge> edges)
     {
-        var destinations = new int[Roles.Length];
+        var destinations = new int[Roles.Length * 2];
         Array.Fill(destinations, exitDestination);
         foreach (var edge in edges)
         {
-            destinations[(int)(ListenerRole)edge.State] = edge.Destination;
+            destinations[((RequestKind)edge.State).Index] = edge.Destination;
         }
 
         return new RoleJumpTable(destinations);
@@ -72,8 +78,17 @@ internal sealed class ListenerMatcherPolicy : MatcherPolicy, INodeBuilderPolicy
     public static ListenerRole RoleOf(HttpContext context) =>
         context.Features.Get<ListenerRoleFeature>()?.Role ?? ListenerRole.TempoHttp;
 
+    private readonly record struct RequestKind(ListenerRole Role, bool Grpc)
+    {
+        public int Index => ((int)Role * 2) + (Grpc ? 1 : 0);
+    }
+
     private sealed class RoleJumpTable(int[] destinations) : PolicyJumpTable
     {
-        public override int GetDestination(HttpContext httpContext) => destinations[(int)RoleOf(httpContext)];
+        public override int GetDestination(HttpContext httpContext) =>
+            destinations[new RequestKind(RoleOf(httpContext), GrpcWire.IsGrpcContentType(httpContext.Request.ContentType)).Index];
     }
 }
+
+/// <summary>Endpoint metadata: only gRPC requests (<c>content-type: application/grpc</c>) may reach this endpoint.</summary>
+public sealed record GrpcOnlyMetadata;

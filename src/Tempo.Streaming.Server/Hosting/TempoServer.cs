@@ -71,14 +71,14 @@ public static class TempoServer
         var tempo = app.MapGroup("").WithMetadata(new ListenerRoleMetadata(ListenerRole.TempoHttp));
         tempo.MapTempoApi();
         // gRPC on the HTTP port (Grafana's streaming querier, a later issue): unknown methods answer UNIMPLEMENTED.
-        tempo.MapGrpcUnimplementedFallback();
+        tempo.MapGrpcUnimplementedFallback().WithMetadata(new GrpcOnlyMetadata());
 
         var otlp = config.Distributor.Receivers.Otlp;
         if (otlp?.Grpc is not null)
         {
             var grpc = app.MapGroup("").WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));
             grpc.MapOtlpGrpc(receiverOptions);
-            grpc.MapGrpcUnimplementedFallback();
+            grpc.MapGrpcUnimplementedFallback().WithMetadata(new GrpcOnlyMetadata());
         }
 
         if (otlp?.Http is not null)
