@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -236,6 +235,4 @@ public static class OtlpJson
         hex.Should().MatchRegex($"^[0-9a-f]{{{bytes * 2}}}$", $"OTLP/JSON {property} is {bytes} bytes of lowercase hex");
         owner[property] = Convert.ToBase64String(Convert.FromHexString(hex));
     }
-
-    public static JsonDocument Document(string json) => JsonDocument.Parse(json);
 }

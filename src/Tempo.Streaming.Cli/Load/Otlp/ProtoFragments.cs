@@ -1,11 +1,9 @@
-using System.Text;
-
 namespace Tempo.Streaming.Cli.Load.Otlp;
 
 /// <summary>
 /// Builds pre-encoded protobuf fragments (OTLP <c>KeyValue</c>s, names, resources) once at start-up, so the
 /// per-span path only copies bytes. Field numbers are those of opentelemetry/proto/common/v1/common.proto:
-/// KeyValue{1 key, 2 value}, AnyValue{1 string, 2 bool, 3 int, 4 double}.
+/// KeyValue{1 key, 2 value}, AnyValue{1 string, 3 int}.
 /// </summary>
 public static class ProtoFragments
 {
@@ -28,19 +26,6 @@ public static class ProtoFragments
         var writer = new ProtoWriter(16);
         writer.WriteByte(0x18);
         writer.WriteVarint((ulong)value);
-        return KeyValue(fieldTag, key, writer.WrittenSpan.ToArray());
-    }
-
-    public static byte[] BoolAttribute(byte fieldTag, string key, bool value)
-    {
-        return KeyValue(fieldTag, key, [0x10, value ? (byte)1 : (byte)0]);
-    }
-
-    public static byte[] DoubleAttribute(byte fieldTag, string key, double value)
-    {
-        var writer = new ProtoWriter(16);
-        writer.WriteByte(0x21);
-        writer.WriteFixed64(BitConverter.DoubleToUInt64Bits(value));
         return KeyValue(fieldTag, key, writer.WrittenSpan.ToArray());
     }
 
@@ -76,6 +61,4 @@ public static class ProtoFragments
     }
 
     public static byte[] Utf8(string value) => System.Text.Encoding.UTF8.GetBytes(value);
-
-    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

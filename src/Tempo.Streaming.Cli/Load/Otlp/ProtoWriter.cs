@@ -25,9 +25,6 @@ public sealed class ProtoWriter
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _position);
 
-    /// <summary>The underlying array; valid until the next write that grows it.</summary>
-    public byte[] Buffer => _buffer;
-
     public void Reset() => _position = 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

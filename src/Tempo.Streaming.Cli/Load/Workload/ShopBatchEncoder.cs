@@ -224,7 +224,7 @@ public sealed class ShopBatchEncoder
         }
         if ((dynamic & DynamicAttributes.HttpStatus) != 0)
         {
-            var status = span.Error ? (template.Kind == 3 ? 502 : 500) : (template.Name.StartsWith('P') ? 201 : 200);
+            var status = span.Error ? (template.Kind == 3 ? 502 : 500) : template.SuccessHttpStatus;
             WriteIntAttribute(writer, keys.HttpStatus, status);
         }
         if ((dynamic & DynamicAttributes.GrpcStatus) != 0)

@@ -54,7 +54,7 @@ internal sealed partial class ShopCatalog
                 StringAttr("server.address", "kafka.shop.svc.cluster.local"),
                 IntAttr("server.port", 9092),
             ],
-            DynamicAttributes.OrderId, ErrorStyle.Plain, "kafka: Broker: Not enough in-sync replicas", "kafka.Error", 0.3);
+            DynamicAttributes.OrderId, "kafka: Broker: Not enough in-sync replicas", "kafka.Error", 0.3);
         var consume = b.Add(ShopService.Shipping, ShopScope.Messaging, KindConsumer, "orders process",
             [
                 StringAttr("messaging.system", "kafka"),
@@ -63,7 +63,7 @@ internal sealed partial class ShopCatalog
                 StringAttr("messaging.consumer.group.name", "shipping"),
                 IntAttr("messaging.destination.partition.id", 3),
             ],
-            DynamicAttributes.OrderId, ErrorStyle.Plain, "shipment handler failed", "ShipmentError", 1, expandable: true);
+            DynamicAttributes.OrderId, "shipment handler failed", "ShipmentError", 1, expandable: true);
         publish.ServerTemplate = consume.Index;
         var publishOrder = new Call(publish.Index, 1, IsPair: true);
 
@@ -140,7 +140,8 @@ internal sealed partial class ShopCatalog
                 attributes.Add(StringAttr("url.path", route));
             }
             var root = b.Add(ShopService.Frontend, ShopScope.Rpc, KindServer, $"{method} {route}", attributes.ToArray(),
-                BrowserRequest | extra, ErrorStyle.Http, "internal server error", "Error", 1, expandable: true);
+                BrowserRequest | extra, "internal server error", "Error", 1, expandable: true,
+                successHttpStatus: method == "POST" ? 201 : 200);
             return new Route(root.Index, script, medianMs, weight, placesOrder);
         }
 

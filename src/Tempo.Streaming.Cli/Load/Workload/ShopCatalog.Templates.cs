@@ -28,11 +28,11 @@ internal sealed partial class ShopCatalog
             string name,
             byte[][] attributes,
             DynamicAttributes dynamic,
-            ErrorStyle errorStyle,
             string errorMessage,
             string exceptionType,
             double weight,
-            bool expandable = false)
+            bool expandable = false,
+            int successHttpStatus = 200)
         {
             var nameAndKind = new ProtoWriter(256);
             nameAndKind.WriteLengthDelimited(0x2A, ProtoFragments.Utf8(name));
@@ -65,11 +65,11 @@ internal sealed partial class ShopCatalog
                 NameAndKind = nameAndKind.WrittenSpan.ToArray(),
                 StaticAttributes = ProtoFragments.Concat(attributes),
                 Dynamic = dynamic,
-                ErrorStyle = errorStyle,
                 ErrorStatus = status.WrittenSpan.ToArray(),
                 ExceptionEventTail = eventTail,
                 Weight = weight,
                 Expandable = expandable,
+                SuccessHttpStatus = successHttpStatus,
                 Flags = kind is KindServer or KindConsumer ? RemoteParentFlags : LocalParentFlags,
             };
             Templates.Add(template);
@@ -96,7 +96,7 @@ internal sealed partial class ShopCatalog
                     StringAttr("network.protocol.name", "http"),
                     StringAttr("network.protocol.version", "2"),
                 ],
-                DynamicAttributes.GrpcStatus | serverDynamic, ErrorStyle.Grpc, errorMessage, exceptionType, cost, expandable: true);
+                DynamicAttributes.GrpcStatus | serverDynamic, errorMessage, exceptionType, cost, expandable: true);
             var client = Add(caller, ShopScope.Rpc, KindClient, name,
                 [
                     StringAttr("rpc.system", "grpc"),
@@ -109,7 +109,7 @@ internal sealed partial class ShopCatalog
                     StringAttr("network.protocol.name", "http"),
                     StringAttr("network.protocol.version", "2"),
                 ],
-                DynamicAttributes.GrpcStatus, ErrorStyle.Grpc, $"rpc error: code = Unavailable desc = {errorMessage}",
+                DynamicAttributes.GrpcStatus, $"rpc error: code = Unavailable desc = {errorMessage}",
                 exceptionType, cost);
             client.ServerTemplate = server.Index;
             return new Call(client.Index, weight, IsPair: true);
@@ -137,7 +137,7 @@ internal sealed partial class ShopCatalog
                     IntAttr("network.peer.port", 5432),
                 ],
                 operation == "SELECT" ? DynamicAttributes.ReturnedRows : DynamicAttributes.None,
-                ErrorStyle.Plain, "canceling statement due to statement timeout", PostgresExceptionType(caller), cost);
+                "canceling statement due to statement timeout", PostgresExceptionType(caller), cost);
             var server = Add(ShopService.Postgres, ShopScope.Database, KindServer, $"{operation} {table}",
                 [
                     StringAttr("db.system", "postgresql"),
@@ -146,7 +146,7 @@ internal sealed partial class ShopCatalog
                     StringAttr("db.statement", statement),
                     StringAttr("client.address", $"10.42.{(int)caller + 1}.{40 + (int)caller}"),
                 ],
-                DynamicAttributes.BackendPid, ErrorStyle.Plain, "canceling statement due to statement timeout",
+                DynamicAttributes.BackendPid, "canceling statement due to statement timeout",
                 "QueryCanceled", cost);
             client.ServerTemplate = server.Index;
             return new Call(client.Index, weight, IsPair: true);
@@ -164,7 +164,7 @@ internal sealed partial class ShopCatalog
                     StringAttr("thread.name", $"{NameOf(service)}-worker-{line % 8}"),
                     IntAttr("thread.id", 20 + (line % 8)),
                 ],
-                DynamicAttributes.None, ErrorStyle.Plain, $"{name} failed: invariant violated", "InvalidOperationException", cost);
+                DynamicAttributes.None, $"{name} failed: invariant violated", "InvalidOperationException", cost);
             return new Call(template.Index, weight, IsPair: false);
         }
 
@@ -180,7 +180,7 @@ internal sealed partial class ShopCatalog
                     StringAttr("network.protocol.version", "1.1"),
                     StringAttr("net.peer.name", host),
                 ],
-                DynamicAttributes.HttpStatus, ErrorStyle.Http, $"upstream {host} returned 502 Bad Gateway", "HttpRequestError", cost);
+                DynamicAttributes.HttpStatus, $"upstream {host} returned 502 Bad Gateway", "HttpRequestError", cost);
             return new Call(template.Index, weight, IsPair: false);
         }
 
@@ -196,7 +196,7 @@ internal sealed partial class ShopCatalog
                     IntAttr("server.port", 6379),
                     StringAttr("net.peer.name", "redis"),
                 ],
-                DynamicAttributes.None, ErrorStyle.Plain, "READONLY You can't write against a read only replica.", "RedisError", 0.1);
+                DynamicAttributes.None, "READONLY You can't write against a read only replica.", "RedisError", 0.1);
             return new Call(template.Index, weight, IsPair: false);
         }
 

@@ -74,8 +74,6 @@ internal sealed partial class ShopCatalog
     /// <summary>An upper bound on one encoded span, reserved in the writer before each span.</summary>
     public int MaxSpanBytes { get; }
 
-    public ShopScope ScopeOf(int template) => Templates[template].Scope;
-
     private ShopCatalog()
     {
         ResourceFragments = new byte[ResourceCount][];
@@ -234,5 +232,4 @@ internal sealed class DynamicKeys
     public byte[] ReturnedRows { get; } = ProtoFragments.Key("db.response.returned_rows");
     public byte[] BackendPid { get; } = ProtoFragments.Key("db.postgresql.backend_pid");
     public byte[] UrlPathProductPrefix { get; } = ProtoFragments.Utf8("/api/products/");
-    public byte[] ExceptionEventName { get; } = ProtoFragments.StringField(0x12, "exception");
 }

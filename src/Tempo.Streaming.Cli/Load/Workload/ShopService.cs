@@ -43,11 +43,3 @@ internal enum DynamicAttributes : ushort
     ReturnedRows = 1 << 9,
     BackendPid = 1 << 10,
 }
-
-/// <summary>How a span's status code reports an error (OTel semantic conventions for HTTP and gRPC).</summary>
-internal enum ErrorStyle : byte
-{
-    Plain = 0,
-    Http = 1,
-    Grpc = 2,
-}

@@ -17,7 +17,6 @@ internal sealed class SpanTemplate
     /// <summary>Repeated Span field 9 entries that never change.</summary>
     public required byte[] StaticAttributes { get; init; }
     public required DynamicAttributes Dynamic { get; init; }
-    public required ErrorStyle ErrorStyle { get; init; }
     /// <summary>Span field 15, a Status with code ERROR and a message.</summary>
     public required byte[] ErrorStatus { get; init; }
     /// <summary>The Event body after its time field: name "exception" and the exception.* attributes.</summary>
@@ -28,6 +27,8 @@ internal sealed class SpanTemplate
     public bool Expandable { get; init; }
     /// <summary>For client spans of a service-to-service call: the template of the callee's server span.</summary>
     public int ServerTemplate { get; set; } = -1;
+    /// <summary>http.response.status_code of a successful request: 201 for the shop's POST routes, else 200.</summary>
+    public int SuccessHttpStatus { get; init; } = 200;
     /// <summary>Span flags (field 16): sampled, plus "parent is remote" for server/consumer spans (OTLP 1.1+).</summary>
     public required uint Flags { get; init; }
 }
