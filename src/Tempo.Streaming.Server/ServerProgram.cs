@@ -73,6 +73,11 @@ public static class ServerProgram
             await stderr.WriteLineAsync($"tempo-streaming: cannot listen: {e.Message}");
             return 1;
         }
+        catch (OperationCanceledException) when (registry.Services.Any(s => s.State == ServiceState.Failed))
+        {
+            // A component failed so early that the listeners had not bound yet; the failure is already logged.
+            return 1;
+        }
 
         Log.Stopped(logger);
         return registry.Services.Any(s => s.State == ServiceState.Failed) ? 1 : 0;

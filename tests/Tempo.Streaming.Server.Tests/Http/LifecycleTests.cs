@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.IngestLog.Embedded;
+using Tempo.Streaming.Server.Hosting;
 using Tempo.Streaming.Server.Lifecycle;
 using Tempo.Streaming.Server.Tests.Support;
 
@@ -54,19 +55,24 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_log_that_cannot_open_fails_the_service_and_stops_the_server()
     {
-        var server = await RunningServer.StartAsync(services: s => s.AddSingleton<IIngestLogOpener>(new FailingLogOpener()));
+        var dataRoot = Directory.CreateTempSubdirectory("tempo-server-test-").FullName;
+        await using var app = TempoServer.Build(RunningServer.TestConfig(dataRoot),
+            s => s.AddSingleton<IIngestLogOpener>(new FailingLogOpener()));
         try
         {
-            var registry = server.App.Services.GetRequiredService<ServiceRegistry>();
-            var stopped = server.App.Lifetime.ApplicationStopping;
-            await PollAsync(() => stopped.IsCancellationRequested, "the failed module stops the process, as in Tempo");
-            registry.Get(ServiceRegistry.IngestLog).State.Should().Be(ServiceState.Failed);
-            registry.Get(ServiceRegistry.IngestLog).FailureCase.Should().Be("disk on fire");
+            await app.StartAsync();
         }
-        finally
+        catch (OperationCanceledException)
         {
-            await server.DisposeAsync();
+            // the failure can arrive before Kestrel has bound: the host then cancels its own startup
         }
+
+        var registry = app.Services.GetRequiredService<ServiceRegistry>();
+        await PollAsync(() => app.Lifetime.ApplicationStopping.IsCancellationRequested, "a failed module stops the process, as in Tempo");
+        registry.Get(ServiceRegistry.IngestLog).State.Should().Be(ServiceState.Failed);
+        registry.Get(ServiceRegistry.IngestLog).FailureCase.Should().Be("disk on fire");
+        await app.StopAsync();
+        Directory.Delete(dataRoot, recursive: true);
     }
 
     [Fact]

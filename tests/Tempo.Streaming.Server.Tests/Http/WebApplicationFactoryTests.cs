@@ -8,6 +8,7 @@ using Tempo.Streaming.Server.Tests.Support;
 namespace Tempo.Streaming.Server.Tests.Http;
 
 /// <summary>The binary's own entry point (Program) runs under WebApplicationFactory with a replaced configuration.</summary>
+[Collection(NonParallel.Name)]
 public sealed class WebApplicationFactoryTests : IAsyncLifetime
 {
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("tempo-waf-test-").FullName;
