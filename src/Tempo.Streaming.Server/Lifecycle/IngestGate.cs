@@ -18,8 +18,6 @@ public sealed class IngestGate : ITracePusher
 
     public long InFlight => Interlocked.Read(ref _inFlight);
 
-    public bool IsOpen => _target is not null && !_stopping;
-
     /// <summary>Starts forwarding pushes to <paramref name="distributor"/>.</summary>
     public void Open(ITracePusher distributor) => _target = distributor;
 
