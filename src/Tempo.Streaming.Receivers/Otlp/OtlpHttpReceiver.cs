@@ -65,7 +65,7 @@ internal sealed class OtlpHttpReceiver(ITracePusher pusher, OtlpReceiverOptions 
         {
             using var body = await ReadPayloadAsync(request, coding, context.RequestAborted).ConfigureAwait(false);
             var result = encoding == BodyEncoding.Json
-                ? await PushJsonAsync(tenant, body.WrittenSpan, context.RequestAborted).ConfigureAwait(false)
+                ? await PushJsonAsync(tenant, body.WrittenMemory, context.RequestAborted).ConfigureAwait(false)
                 : await PushAsync(tenant, body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
             await WriteExportResponseAsync(context, encoding, responseContentType, result).ConfigureAwait(false);
         }
@@ -126,11 +126,11 @@ internal sealed class OtlpHttpReceiver(ITracePusher pusher, OtlpReceiverOptions 
         }
     }
 
-    private ValueTask<PushResult> PushJsonAsync(string tenant, ReadOnlySpan<byte> json, CancellationToken cancellationToken)
+    private async ValueTask<PushResult> PushJsonAsync(string tenant, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
-        // The distributor takes protobuf: transcode, then push the marshalled bytes like a protobuf body.
-        var message = OtlpJsonTranscoder.Parse(json);
-        return PushAsync(tenant, message.ToByteArray(), cancellationToken);
+        // The distributor takes protobuf: transcode into a pooled buffer, push it like a protobuf body, then return it.
+        using var request = OtlpJsonTranscoder.Transcode(json.Span);
+        return await PushAsync(tenant, request.Memory, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<PushResult> PushAsync(string tenant, ReadOnlyMemory<byte> request, CancellationToken cancellationToken)

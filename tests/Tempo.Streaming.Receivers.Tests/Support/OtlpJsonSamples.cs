@@ -1,0 +1,23 @@
+namespace Tempo.Streaming.Receivers.Tests.Support;
+
+/// <summary>OTLP/JSON as real exporters send it.</summary>
+public static class OtlpJsonSamples
+{
+    /// <summary>
+    /// A request captured from @opentelemetry/exporter-trace-otlp-http 0.223.1 (tests/js/push-otlp-json.js, 2 traces
+    /// of 3 spans): hex IDs, <c>"kind":3</c>, <c>"intValue":1</c> as a number, times as strings, <c>"status"</c> before
+    /// <c>"links"</c> and <c>"flags"</c> last (out of field-number order), no <c>parentSpanId</c> on root spans.
+    /// One span per line; key order and values unchanged.
+    /// </summary>
+    public const string JsExporter = """
+        {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"js-shop"}},{"key":"service.version","value":{"stringValue":"2.0.1"}},{"key":"host.name","value":{"stringValue":"js-host-1"}}],"droppedAttributesCount":0},
+         "scopeSpans":[{"scope":{"name":"js-integration","version":"1.2.3"},"spans":[
+          {"traceId":"410d0c86522ffc090bd2ea31eae43166","spanId":"8733c8cc1f4506e5","parentSpanId":"15b6784a17ccef35","name":"db.query 1","kind":3,"startTimeUnixNano":"1795248333519000000","endTimeUnixNano":"1795248333519476994","attributes":[{"key":"db.system","value":{"stringValue":"postgresql"}},{"key":"span.index","value":{"intValue":1}}],"droppedAttributesCount":0,"events":[{"attributes":[{"key":"exception.type","value":{"stringValue":"TimeoutError"}},{"key":"exception.message","value":{"stringValue":"slow query"}}],"name":"exception","timeUnixNano":"1795248333519379453","droppedAttributesCount":0}],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257},
+          {"traceId":"410d0c86522ffc090bd2ea31eae43166","spanId":"14998d19667b3cdb","parentSpanId":"15b6784a17ccef35","name":"db.query 2","kind":3,"startTimeUnixNano":"1795248333520000000","endTimeUnixNano":"1795248333520060325","attributes":[{"key":"db.system","value":{"stringValue":"postgresql"}},{"key":"span.index","value":{"intValue":2}}],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":2,"message":"boom"},"links":[],"droppedLinksCount":0,"flags":257},
+          {"traceId":"410d0c86522ffc090bd2ea31eae43166","spanId":"15b6784a17ccef35","name":"GET /orders/0","kind":2,"startTimeUnixNano":"1795248333514000000","endTimeUnixNano":"1795248333520177835","attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}},{"key":"http.response.status_code","value":{"intValue":200}},{"key":"order.total","value":{"doubleValue":12.5}},{"key":"cache.hit","value":{"boolValue":true}},{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"stringValue":"b"}]}}}],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257},
+          {"traceId":"f0f845fccc5cbae27f98b28633847700","spanId":"c34c791e1ce697d8","parentSpanId":"4355f8634dd324d1","name":"db.query 1","kind":3,"startTimeUnixNano":"1795248333521000000","endTimeUnixNano":"1795248333521044670","attributes":[{"key":"db.system","value":{"stringValue":"postgresql"}},{"key":"span.index","value":{"intValue":1}}],"droppedAttributesCount":0,"events":[{"attributes":[{"key":"exception.type","value":{"stringValue":"TimeoutError"}},{"key":"exception.message","value":{"stringValue":"slow query"}}],"name":"exception","timeUnixNano":"1795248333521033680","droppedAttributesCount":0}],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257},
+          {"traceId":"f0f845fccc5cbae27f98b28633847700","spanId":"3cf86dc68516ad4a","parentSpanId":"4355f8634dd324d1","name":"db.query 2","kind":3,"startTimeUnixNano":"1795248333521000000","endTimeUnixNano":"1795248333521011893","attributes":[{"key":"db.system","value":{"stringValue":"postgresql"}},{"key":"span.index","value":{"intValue":2}}],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":2,"message":"boom"},"links":[],"droppedLinksCount":0,"flags":257},
+          {"traceId":"f0f845fccc5cbae27f98b28633847700","spanId":"4355f8634dd324d1","name":"GET /orders/1","kind":2,"startTimeUnixNano":"1795248333520000000","endTimeUnixNano":"1795248333520305501","attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}},{"key":"http.response.status_code","value":{"intValue":200}},{"key":"order.total","value":{"doubleValue":13.5}},{"key":"cache.hit","value":{"boolValue":false}},{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"stringValue":"b"}]}}}],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},"links":[],"droppedLinksCount":0,"flags":257}
+        ]}]}]}
+        """;
+}
