@@ -8,7 +8,7 @@ internal static partial class Log
     [LoggerMessage(1001, LogLevel.Information, "Starting tempo-streaming {Version} (target={Target}, config={ConfigSource})")]
     public static partial void Starting(ILogger logger, string version, string target, string configSource);
 
-    [LoggerMessage(1002, LogLevel.Information, "tempo-streaming ready: {Listeners} target={Target}")]
+    [LoggerMessage(1002, LogLevel.Information, "tempo-streaming listening: {Listeners} target={Target} (GET /ready answers 200 once every service runs)")]
     public static partial void Ready(ILogger logger, string listeners, string target);
 
     [LoggerMessage(1003, LogLevel.Information, "Opening ingest log {Path} ({Partitions} partitions)")]

@@ -47,7 +47,7 @@ public sealed partial class ProcessShutdownTests
                 output.AppendLine(line);
             }
 
-            if (line.Contains("tempo-streaming ready:", StringComparison.Ordinal))
+            if (line.Contains("tempo-streaming listening:", StringComparison.Ordinal))
             {
                 readyLine.TrySetResult(line);
             }
@@ -55,7 +55,7 @@ public sealed partial class ProcessShutdownTests
         try
         {
             var ready = await readyLine.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            ready.Should().MatchRegex(@"tempo-streaming ready: http=127\.0\.0\.1:\d+ \(HTTP/1\.1 \+ h2c gRPC\) otlp-grpc=127\.0\.0\.1:\d+ otlp-http=127\.0\.0\.1:\d+ target=all");
+            ready.Should().MatchRegex(@"tempo-streaming listening: http=127\.0\.0\.1:\d+ \(HTTP/1\.1 \+ h2c gRPC\) otlp-grpc=127\.0\.0\.1:\d+ otlp-http=127\.0\.0\.1:\d+ target=all");
             var httpPort = int.Parse(HttpPort().Match(ready).Groups[1].Value);
             var otlpHttpPort = int.Parse(OtlpHttpPort().Match(ready).Groups[1].Value);
             httpPort.Should().BeGreaterThan(0);
