@@ -32,7 +32,7 @@ internal sealed class JsonToProtobuf
     /// <exception cref="OtlpJsonValueException">the JSON is not an OTLP request.</exception>
     public ProtobufPayload Transcode(ReadOnlySpan<byte> json)
     {
-        // Protobuf is about half the size of OTLP/JSON (hex IDs halve, keys vanish), so this rarely grows.
+        // Protobuf is about half the size of OTLP/JSON (hex IDs halve, keys vanish): a buffer of the JSON size does not grow.
         _writer.Start(json.Length + 64);
         var completed = false;
         try
