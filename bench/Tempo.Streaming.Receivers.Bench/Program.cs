@@ -5,7 +5,7 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
 using ReceiverTranscoder = Tempo.Streaming.Receivers.Otlp.OtlpJsonTranscoder;
-using WorkloadJsonEncoder = Tempo.Streaming.Cli.Load.Otlp.OtlpJsonTranscoder;
+using WorkloadJsonEncoder = Tempo.Streaming.Cli.Load.Otlp.OtlpJsonEncoder;
 
 // OTLP/JSON ingest cost on one core: the shop workload (BENCHMARKS.md) as the load generator sends it with
 // --protocol otlp-http-json, transcoded by the receiver; then Google.Protobuf's JsonParser on the same requests, and

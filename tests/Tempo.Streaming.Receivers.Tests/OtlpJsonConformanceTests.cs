@@ -24,7 +24,7 @@ public sealed class OtlpJsonConformanceTests
         var workload = new ShopWorkload(seed, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var encoder = workload.CreateEncoder();
         var protobuf = new ProtoWriter();
-        var toJson = new OtlpJsonTranscoder();
+        var toJson = new OtlpJsonEncoder();
         long trace = 0;
         for (var batch = 0; batch < 5; batch++)
         {

@@ -7,7 +7,7 @@ namespace Tempo.Streaming.Cli.Load;
 /// <summary>Per-sender: turns a protobuf batch into the request body of the chosen protocol (JSON, gzip).</summary>
 internal sealed class RequestBodyBuilder(LoadProtocol protocol, bool gzip)
 {
-    private readonly OtlpJsonTranscoder? _json = protocol == LoadProtocol.OtlpHttpJson ? new OtlpJsonTranscoder() : null;
+    private readonly OtlpJsonEncoder? _json = protocol == LoadProtocol.OtlpHttpJson ? new OtlpJsonEncoder() : null;
     private readonly MemoryStream? _compressed = gzip ? new MemoryStream(1 << 20) : null;
 
     public ReadOnlyMemory<byte> Build(ReadOnlyMemory<byte> protobuf)

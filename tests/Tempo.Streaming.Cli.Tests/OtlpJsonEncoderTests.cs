@@ -10,7 +10,7 @@ using Tempo.Streaming.Cli.Load.Workload;
 
 namespace Tempo.Streaming.Cli.Tests;
 
-public sealed class OtlpJsonTranscoderTests
+public sealed class OtlpJsonEncoderTests
 {
     [Fact]
     public void Json_batch_parses_back_to_the_protobuf_batch()
@@ -20,7 +20,7 @@ public sealed class OtlpJsonTranscoderTests
         workload.CreateEncoder().Encode(0, 400, writer);
         var protobuf = ExportTraceServiceRequest.Parser.ParseFrom(writer.WrittenSpan);
 
-        var json = Encoding.UTF8.GetString(new OtlpJsonTranscoder().Transcode(writer.WrittenSpan).Span);
+        var json = Encoding.UTF8.GetString(new OtlpJsonEncoder().Transcode(writer.WrittenSpan).Span);
 
         OtlpJson.Parse(json).Should().Be(protobuf);
     }
@@ -31,7 +31,7 @@ public sealed class OtlpJsonTranscoderTests
         var workload = new ShopWorkload(5, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var writer = new ProtoWriter();
         workload.CreateEncoder().Encode(10, 1, writer);
-        var json = Encoding.UTF8.GetString(new OtlpJsonTranscoder().Transcode(writer.WrittenSpan).Span);
+        var json = Encoding.UTF8.GetString(new OtlpJsonEncoder().Transcode(writer.WrittenSpan).Span);
 
         using var document = JsonDocument.Parse(json);
         var spans = document.RootElement.GetProperty("resourceSpans").EnumerateArray()
@@ -107,7 +107,7 @@ public sealed class OtlpJsonTranscoderTests
             .Concat(new byte[] { 0x12 }).Concat(Varint(interleavedScope.Length)).Concat(interleavedScope).ToArray();
         bytes = new byte[] { 0x0A }.Concat(Varint(resourceBytes.Length)).Concat(resourceBytes).ToArray();
 
-        var json = Encoding.UTF8.GetString(new OtlpJsonTranscoder().Transcode(bytes).Span);
+        var json = Encoding.UTF8.GetString(new OtlpJsonEncoder().Transcode(bytes).Span);
 
         var expected = ExportTraceServiceRequest.Parser.ParseFrom(bytes);
         expected.ResourceSpans[0].ScopeSpans[0].Spans.Should().HaveCount(2);
@@ -120,7 +120,7 @@ public sealed class OtlpJsonTranscoderTests
         var workload = new ShopWorkload(5, DateTimeOffset.UnixEpoch);
         var writer = new ProtoWriter();
         workload.CreateEncoder().Encode(0, 2, writer);
-        var transcoder = new OtlpJsonTranscoder();
+        var transcoder = new OtlpJsonEncoder();
         var act = () => transcoder.Transcode(writer.WrittenSpan[..(writer.Position - 10)]);
         act.Should().Throw<FormatException>();
     }

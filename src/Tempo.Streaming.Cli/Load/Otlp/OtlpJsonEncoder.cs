@@ -11,7 +11,7 @@ namespace Tempo.Streaming.Cli.Load.Otlp;
 /// IDs as hex strings (not base64), 64-bit integers as decimal strings, enums as integers. Repeated fields become
 /// arrays even if their occurrences are not adjacent on the wire. One instance per thread (it reuses its writer).
 /// </summary>
-public sealed class OtlpJsonTranscoder
+public sealed class OtlpJsonEncoder
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -59,7 +59,7 @@ public sealed class OtlpJsonTranscoder
     private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
     private readonly Utf8JsonWriter _json;
 
-    public OtlpJsonTranscoder()
+    public OtlpJsonEncoder()
     {
         _json = new Utf8JsonWriter(_output, WriterOptions);
     }
@@ -76,7 +76,7 @@ public sealed class OtlpJsonTranscoder
         return _output.WrittenMemory;
     }
 
-    private delegate void MessageWriter(OtlpJsonTranscoder transcoder, ReadOnlySpan<byte> message);
+    private delegate void MessageWriter(OtlpJsonEncoder transcoder, ReadOnlySpan<byte> message);
 
     private void WriteResourceSpans(ReadOnlySpan<byte> message)
     {
