@@ -1,5 +1,5 @@
+using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.Distributor.Regrouping;
-using Tempo.Streaming.Distributor.Wire;
 
 namespace Tempo.Streaming.Distributor.Otlp;
 
@@ -38,7 +38,21 @@ internal ref struct OtlpRequestScanner
         _maxAttributeBytes = maxAttributeBytes > 0 ? maxAttributeBytes : int.MaxValue;
     }
 
+    /// <exception cref="PushRejectedException">with <see cref="PushRejectionReason.InvalidPayload"/> when the bytes are
+    /// not a well-formed request; the message says what is wrong and at which byte.</exception>
     public void Scan()
+    {
+        try
+        {
+            ScanRequest();
+        }
+        catch (InvalidProtobufException e)
+        {
+            throw new PushRejectedException(PushRejectionReason.InvalidPayload, e.Message, e);
+        }
+    }
+
+    private void ScanRequest()
     {
         var reader = new ProtoReader(_payload, 0, _payload.Length, "ExportTraceServiceRequest");
         while (reader.TryReadTag(out var field, out var wireType))

@@ -1,4 +1,4 @@
-using Tempo.Streaming.Distributor.Wire;
+using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.IngestLog;
 
 namespace Tempo.Streaming.Distributor.Regrouping;
@@ -13,19 +13,19 @@ namespace Tempo.Streaming.Distributor.Regrouping;
 /// </summary>
 internal static class RecordEncoder
 {
-    private static readonly byte TracesTag = ProtoWriter.LengthDelimitedTag(2);
-    private static readonly byte IdsTag = ProtoWriter.LengthDelimitedTag(3);
-    private static readonly byte ResourceSpansTag = ProtoWriter.LengthDelimitedTag(1);
-    private static readonly byte ResourceTag = ProtoWriter.LengthDelimitedTag(1);
-    private static readonly byte ScopeSpansTag = ProtoWriter.LengthDelimitedTag(2);
-    private static readonly byte ScopeTag = ProtoWriter.LengthDelimitedTag(1);
-    private static readonly byte SpanTag = ProtoWriter.LengthDelimitedTag(2);
-    private static readonly byte SchemaUrlTag = ProtoWriter.LengthDelimitedTag(3);
+    private static readonly byte TracesTag = WireTag.SingleByte(2, WireType.LengthDelimited);
+    private static readonly byte IdsTag = WireTag.SingleByte(3, WireType.LengthDelimited);
+    private static readonly byte ResourceSpansTag = WireTag.SingleByte(1, WireType.LengthDelimited);
+    private static readonly byte ResourceTag = WireTag.SingleByte(1, WireType.LengthDelimited);
+    private static readonly byte ScopeSpansTag = WireTag.SingleByte(2, WireType.LengthDelimited);
+    private static readonly byte ScopeTag = WireTag.SingleByte(1, WireType.LengthDelimited);
+    private static readonly byte SpanTag = WireTag.SingleByte(2, WireType.LengthDelimited);
+    private static readonly byte SchemaUrlTag = WireTag.SingleByte(3, WireType.LengthDelimited);
 
     /// <summary>Bytes a trace adds to a PushBytesRequest: the traces entry plus its 16-byte ids entry.</summary>
     public static long EntrySize(long traceLength) =>
-        1 + ProtoWriter.VarintSize((uint)Math.Min(traceLength, uint.MaxValue)) + traceLength +
-        ProtoWriter.LengthDelimitedSize(TraceRegrouper.TraceIdLength);
+        1 + Varint.Size((uint)Math.Min(traceLength, uint.MaxValue)) + traceLength +
+        ProtoSpanWriter.LengthDelimitedSize(TraceRegrouper.TraceIdLength);
 
     /// <summary>
     /// Orders the writable traces by partition (request order within a partition) into
@@ -105,7 +105,7 @@ internal static class RecordEncoder
     {
         // Every byte is written below, so skip zeroing (records are usually large-object-heap sized).
         var value = GC.AllocateUninitializedArray<byte>(size);
-        var writer = new ProtoWriter(value);
+        var writer = new ProtoSpanWriter(value);
         // Fields in number order, as protobuf serialisers emit them: every trace (2), then every ID (3).
         for (var k = from; k < to; k++)
         {
@@ -126,7 +126,7 @@ internal static class RecordEncoder
         return value;
     }
 
-    private static void WriteTrace(ref ProtoWriter writer, PushWorkspace workspace, int traceIndex)
+    private static void WriteTrace(ref ProtoSpanWriter writer, PushWorkspace workspace, int traceIndex)
     {
         var spans = workspace.Spans;
         var scopes = workspace.Scopes;

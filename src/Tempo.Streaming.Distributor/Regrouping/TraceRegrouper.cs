@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Tempo.Streaming.Distributor.Wire;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Distributor.Regrouping;
 
@@ -90,23 +90,23 @@ internal static class TraceRegrouper
                 ref readonly var resource = ref resources[resourceIndex];
                 var resourceSlot = workspace.GroupSizeCount;
                 workspace.AddGroupSize(0);
-                long resourceSpansLength = resource.HasResource ? ProtoWriter.LengthDelimitedSize(resource.Resource.Length) : 0;
+                long resourceSpansLength = resource.HasResource ? ProtoSpanWriter.LengthDelimitedSize(resource.Resource.Length) : 0;
                 while (s != -1 && scopes[spans[s].Scope].Resource == resourceIndex)
                 {
                     var scopeIndex = spans[s].Scope;
                     ref readonly var scope = ref scopes[scopeIndex];
                     var scopeSlot = workspace.GroupSizeCount;
                     workspace.AddGroupSize(0);
-                    long scopeSpansLength = scope.HasScope ? ProtoWriter.LengthDelimitedSize(scope.Scope.Length) : 0;
+                    long scopeSpansLength = scope.HasScope ? ProtoSpanWriter.LengthDelimitedSize(scope.Scope.Length) : 0;
                     while (s != -1 && spans[s].Scope == scopeIndex)
                     {
-                        scopeSpansLength += ProtoWriter.LengthDelimitedSize(spans[s].Bytes.Length);
+                        scopeSpansLength += ProtoSpanWriter.LengthDelimitedSize(spans[s].Bytes.Length);
                         s = spans[s].Next;
                     }
 
                     if (!scope.SchemaUrl.IsEmpty)
                     {
-                        scopeSpansLength += ProtoWriter.LengthDelimitedSize(scope.SchemaUrl.Length);
+                        scopeSpansLength += ProtoSpanWriter.LengthDelimitedSize(scope.SchemaUrl.Length);
                     }
 
                     workspace.GroupSizes[scopeSlot] = Clamp(scopeSpansLength);
@@ -115,7 +115,7 @@ internal static class TraceRegrouper
 
                 if (!resource.SchemaUrl.IsEmpty)
                 {
-                    resourceSpansLength += ProtoWriter.LengthDelimitedSize(resource.SchemaUrl.Length);
+                    resourceSpansLength += ProtoSpanWriter.LengthDelimitedSize(resource.SchemaUrl.Length);
                 }
 
                 workspace.GroupSizes[resourceSlot] = Clamp(resourceSpansLength);
@@ -129,7 +129,7 @@ internal static class TraceRegrouper
 
     // Lengths are summed in 64 bits so a hostile request cannot overflow them; anything that large is rejected as
     // too large before it is ever encoded, so the clamped value is never written.
-    private static long LengthDelimitedSize(long length) => 1 + ProtoWriter.VarintSize((uint)Math.Min(length, uint.MaxValue)) + length;
+    private static long LengthDelimitedSize(long length) => 1 + Varint.Size((uint)Math.Min(length, uint.MaxValue)) + length;
 
     private static int Clamp(long length) => (int)Math.Min(length, int.MaxValue);
 }
