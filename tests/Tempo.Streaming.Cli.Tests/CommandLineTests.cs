@@ -7,30 +7,6 @@ namespace Tempo.Streaming.Cli.Tests;
 public sealed class CommandLineTests
 {
     [Theory]
-    [InlineData("30s", 30_000)]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("1.5h", 5_400_000)]
-    [InlineData("250ms", 250)]
-    [InlineData("0", 0)]
-    [InlineData("2m0.5s", 120_500)]
-    public void Go_durations_parse(string text, double milliseconds)
-    {
-        GoDuration.TryParse(text, out var duration).Should().BeTrue();
-        duration.TotalMilliseconds.Should().Be(milliseconds);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("30")]
-    [InlineData("5x")]
-    [InlineData("s")]
-    [InlineData("1..2s")]
-    public void Bad_go_durations_are_rejected(string text)
-    {
-        GoDuration.TryParse(text, out _).Should().BeFalse();
-    }
-
-    [Theory]
     [InlineData(LoadProtocol.OtlpGrpc, null, "http://localhost:4317/")]
     [InlineData(LoadProtocol.OtlpGrpc, "10.0.0.1:14317", "http://10.0.0.1:14317/")]
     [InlineData(LoadProtocol.OtlpHttp, null, "http://localhost:4318/v1/traces")]

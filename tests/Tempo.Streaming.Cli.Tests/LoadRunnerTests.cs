@@ -139,7 +139,7 @@ public sealed class LoadRunnerTests : IDisposable
             reader.Header.Should().Be(new BatchFileHeader(3, ShopWorkload.ToUnixNanos(BaseTime)));
             var buffer = Array.Empty<byte>();
             var encoder = new ShopWorkload(3, BaseTime).CreateEncoder();
-            var writer = new Tempo.Streaming.Cli.Load.Otlp.ProtoWriter();
+            var writer = new Tempo.Streaming.Core.Wire.ProtoBufferWriter();
             var batches = 0;
             while (reader.TryRead(ref buffer, out var batch, out var length))
             {

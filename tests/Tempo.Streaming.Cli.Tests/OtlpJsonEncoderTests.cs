@@ -7,6 +7,7 @@ using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Tests;
 
@@ -16,7 +17,7 @@ public sealed class OtlpJsonEncoderTests
     public void Json_batch_parses_back_to_the_protobuf_batch()
     {
         var workload = new ShopWorkload(42, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var writer = new ProtoWriter();
+        var writer = new ProtoBufferWriter();
         workload.CreateEncoder().Encode(0, 400, writer);
         var protobuf = ExportTraceServiceRequest.Parser.ParseFrom(writer.WrittenSpan);
 
@@ -29,7 +30,7 @@ public sealed class OtlpJsonEncoderTests
     public void Json_uses_hex_ids_string_int64s_and_integer_enums()
     {
         var workload = new ShopWorkload(5, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
-        var writer = new ProtoWriter();
+        var writer = new ProtoBufferWriter();
         workload.CreateEncoder().Encode(10, 1, writer);
         var json = Encoding.UTF8.GetString(new OtlpJsonEncoder().Transcode(writer.WrittenSpan).Span);
 
@@ -118,11 +119,11 @@ public sealed class OtlpJsonEncoderTests
     public void Truncated_protobuf_is_reported_not_transcoded()
     {
         var workload = new ShopWorkload(5, DateTimeOffset.UnixEpoch);
-        var writer = new ProtoWriter();
+        var writer = new ProtoBufferWriter();
         workload.CreateEncoder().Encode(0, 2, writer);
         var transcoder = new OtlpJsonEncoder();
         var act = () => transcoder.Transcode(writer.WrittenSpan[..(writer.Position - 10)]);
-        act.Should().Throw<FormatException>();
+        act.Should().Throw<InvalidProtobufException>().WithMessage("invalid protobuf: *");
     }
 
     private static KeyValue Kv(string key, AnyValue value) => new() { Key = key, Value = value };

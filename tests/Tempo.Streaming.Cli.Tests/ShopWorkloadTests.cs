@@ -3,6 +3,7 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Tests;
 
@@ -12,7 +13,7 @@ public sealed class ShopWorkloadDeterminismTests
 
     private static byte[] Encode(ShopWorkload workload, long first, int traces)
     {
-        var writer = new ProtoWriter(1024);
+        var writer = new ProtoBufferWriter(1024);
         workload.CreateEncoder().Encode(first, traces, writer);
         return writer.WrittenSpan.ToArray();
     }
@@ -30,7 +31,7 @@ public sealed class ShopWorkloadDeterminismTests
     {
         var workload = new ShopWorkload(7, BaseTime);
         var encoder = workload.CreateEncoder();
-        var writer = new ProtoWriter(16);
+        var writer = new ProtoBufferWriter(16);
         encoder.Encode(0, 500, writer);
         encoder.Encode(5000, 3, writer);
         writer.WrittenSpan.ToArray().Should().Equal(Encode(workload, 5000, 3));

@@ -2,6 +2,7 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Tests;
 
@@ -16,7 +17,7 @@ public sealed class WorkloadSample
     {
         Workload = new ShopWorkload(Seed, BaseTime);
         var encoder = Workload.CreateEncoder();
-        var writer = new ProtoWriter();
+        var writer = new ProtoBufferWriter();
         var requests = new List<ExportTraceServiceRequest>();
         long bytes = 0;
         long spans = 0;

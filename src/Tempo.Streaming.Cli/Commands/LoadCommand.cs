@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Tempo.Streaming.Cli.Load;
 using Tempo.Streaming.Cli.Load.Transport;
+using Tempo.Streaming.Core;
 
 namespace Tempo.Streaming.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load;
 
@@ -25,7 +25,7 @@ internal sealed class SenderState(int index, ShopBatchEncoder? encoder)
 {
     public int Index { get; } = index;
     public ShopBatchEncoder? Encoder { get; } = encoder;
-    public ProtoWriter Protobuf { get; } = new(1 << 20);
+    public ProtoBufferWriter Protobuf { get; } = new(1 << 20);
     public byte[] FileBuffer = new byte[1 << 20];
     public ReadOnlyMemory<byte> Request;
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load.Otlp;
 
@@ -9,7 +9,8 @@ namespace Tempo.Streaming.Cli.Load.Otlp;
 /// Transcodes an OTLP <c>ExportTraceServiceRequest</c> from protobuf bytes straight to OTLP/JSON, without building
 /// message objects. OTLP/JSON (OTLP spec, "JSON Protobuf Encoding"): lowerCamelCase field names, trace and span
 /// IDs as hex strings (not base64), 64-bit integers as decimal strings, enums as integers. Repeated fields become
-/// arrays even if their occurrences are not adjacent on the wire. One instance per thread (it reuses its writer).
+/// arrays even if their occurrences are not adjacent on the wire. Bytes that are not well-formed protobuf throw
+/// <see cref="InvalidProtobufException"/> (a <see cref="FormatException"/>). One instance per thread (it reuses its writer).
 /// </summary>
 public sealed class OtlpJsonEncoder
 {
@@ -70,7 +71,7 @@ public sealed class OtlpJsonEncoder
         _output.ResetWrittenCount();
         _json.Reset(_output);
         _json.WriteStartObject();
-        WriteRepeated(exportTraceServiceRequest, 1, ResourceSpans, static (t, m) => t.WriteResourceSpans(m));
+        WriteRepeated(exportTraceServiceRequest, "ExportTraceServiceRequest", 1, ResourceSpans, static (t, m) => t.WriteResourceSpans(m));
         _json.WriteEndObject();
         _json.Flush();
         return _output.WrittenMemory;
@@ -81,25 +82,25 @@ public sealed class OtlpJsonEncoder
     private void WriteResourceSpans(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "ResourceSpans");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
                     _json.WritePropertyName(Resource);
-                    WriteResource(reader.ReadBytes(wireType));
+                    WriteResource(reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    WriteRepeatedOnce(message, 2, ScopeSpans, ref seen, static (t, m) => t.WriteScopeSpans(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "ResourceSpans", 2, ScopeSpans, ref seen, static (t, m) => t.WriteScopeSpans(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 3:
-                    _json.WriteString(SchemaUrl, reader.ReadBytes(wireType));
+                    _json.WriteString(SchemaUrl, reader.ReadBytes(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -109,21 +110,21 @@ public sealed class OtlpJsonEncoder
     private void WriteResource(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "Resource");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteRepeatedOnce(message, 1, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Resource", 1, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 2:
-                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -133,25 +134,25 @@ public sealed class OtlpJsonEncoder
     private void WriteScopeSpans(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "ScopeSpans");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
                     _json.WritePropertyName(Scope);
-                    WriteScope(reader.ReadBytes(wireType));
+                    WriteScope(reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    WriteRepeatedOnce(message, 2, Spans, ref seen, static (t, m) => t.WriteSpan(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "ScopeSpans", 2, Spans, ref seen, static (t, m) => t.WriteSpan(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 3:
-                    _json.WriteString(SchemaUrl, reader.ReadBytes(wireType));
+                    _json.WriteString(SchemaUrl, reader.ReadBytes(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -161,27 +162,27 @@ public sealed class OtlpJsonEncoder
     private void WriteScope(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "InstrumentationScope");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    _json.WriteString(Name, reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    _json.WriteString(Version, reader.ReadBytes(wireType));
+                    _json.WriteString(Version, reader.ReadBytes(field, wireType));
                     break;
                 case 3:
-                    WriteRepeatedOnce(message, 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "InstrumentationScope", 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 4:
-                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -191,66 +192,66 @@ public sealed class OtlpJsonEncoder
     private void WriteSpan(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "Span");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteHex(TraceId, reader.ReadBytes(wireType));
+                    WriteHex(TraceId, reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    WriteHex(SpanId, reader.ReadBytes(wireType));
+                    WriteHex(SpanId, reader.ReadBytes(field, wireType));
                     break;
                 case 3:
-                    _json.WriteString(TraceState, reader.ReadBytes(wireType));
+                    _json.WriteString(TraceState, reader.ReadBytes(field, wireType));
                     break;
                 case 4:
-                    WriteHex(ParentSpanId, reader.ReadBytes(wireType));
+                    WriteHex(ParentSpanId, reader.ReadBytes(field, wireType));
                     break;
                 case 5:
-                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    _json.WriteString(Name, reader.ReadBytes(field, wireType));
                     break;
                 case 6:
-                    _json.WriteNumber(Kind, (int)reader.ReadVarint(wireType));
+                    _json.WriteNumber(Kind, (int)reader.ReadVarint(field, wireType));
                     break;
                 case 7:
-                    WriteUInt64String(StartTimeUnixNano, reader.ReadFixed64(wireType));
+                    WriteUInt64String(StartTimeUnixNano, reader.ReadFixed64(field, wireType));
                     break;
                 case 8:
-                    WriteUInt64String(EndTimeUnixNano, reader.ReadFixed64(wireType));
+                    WriteUInt64String(EndTimeUnixNano, reader.ReadFixed64(field, wireType));
                     break;
                 case 9:
-                    WriteRepeatedOnce(message, 9, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Span", 9, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 10:
-                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 case 11:
-                    WriteRepeatedOnce(message, 11, Events, ref seen, static (t, m) => t.WriteEvent(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Span", 11, Events, ref seen, static (t, m) => t.WriteEvent(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 12:
-                    _json.WriteNumber(DroppedEventsCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedEventsCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 case 13:
-                    WriteRepeatedOnce(message, 13, Links, ref seen, static (t, m) => t.WriteLink(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Span", 13, Links, ref seen, static (t, m) => t.WriteLink(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 14:
-                    _json.WriteNumber(DroppedLinksCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedLinksCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 case 15:
                     _json.WritePropertyName(Status);
-                    WriteStatus(reader.ReadBytes(wireType));
+                    WriteStatus(reader.ReadBytes(field, wireType));
                     break;
                 case 16:
-                    _json.WriteNumber(Flags, reader.ReadFixed32(wireType));
+                    _json.WriteNumber(Flags, reader.ReadFixed32(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -260,27 +261,27 @@ public sealed class OtlpJsonEncoder
     private void WriteEvent(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "Span.Event");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteUInt64String(TimeUnixNano, reader.ReadFixed64(wireType));
+                    WriteUInt64String(TimeUnixNano, reader.ReadFixed64(field, wireType));
                     break;
                 case 2:
-                    _json.WriteString(Name, reader.ReadBytes(wireType));
+                    _json.WriteString(Name, reader.ReadBytes(field, wireType));
                     break;
                 case 3:
-                    WriteRepeatedOnce(message, 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Span.Event", 3, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 4:
-                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -290,33 +291,33 @@ public sealed class OtlpJsonEncoder
     private void WriteLink(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
+        var reader = new ProtoReader(message, "Span.Link");
         var seen = 0u;
-        while (reader.Next(out var field, out var wireType))
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteHex(TraceId, reader.ReadBytes(wireType));
+                    WriteHex(TraceId, reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    WriteHex(SpanId, reader.ReadBytes(wireType));
+                    WriteHex(SpanId, reader.ReadBytes(field, wireType));
                     break;
                 case 3:
-                    _json.WriteString(TraceState, reader.ReadBytes(wireType));
+                    _json.WriteString(TraceState, reader.ReadBytes(field, wireType));
                     break;
                 case 4:
-                    WriteRepeatedOnce(message, 4, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
-                    reader.Skip(wireType);
+                    WriteRepeatedOnce(message, "Span.Link", 4, Attributes, ref seen, static (t, m) => t.WriteKeyValue(m));
+                    reader.Skip(field, wireType);
                     break;
                 case 5:
-                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(wireType));
+                    _json.WriteNumber(DroppedAttributesCount, (uint)reader.ReadVarint(field, wireType));
                     break;
                 case 6:
-                    _json.WriteNumber(Flags, reader.ReadFixed32(wireType));
+                    _json.WriteNumber(Flags, reader.ReadFixed32(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -326,19 +327,19 @@ public sealed class OtlpJsonEncoder
     private void WriteStatus(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
-        while (reader.Next(out var field, out var wireType))
+        var reader = new ProtoReader(message, "Status");
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 2:
-                    _json.WriteString(Message, reader.ReadBytes(wireType));
+                    _json.WriteString(Message, reader.ReadBytes(field, wireType));
                     break;
                 case 3:
-                    _json.WriteNumber(Code, (int)reader.ReadVarint(wireType));
+                    _json.WriteNumber(Code, (int)reader.ReadVarint(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -348,20 +349,20 @@ public sealed class OtlpJsonEncoder
     private void WriteKeyValue(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
-        while (reader.Next(out var field, out var wireType))
+        var reader = new ProtoReader(message, "KeyValue");
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    _json.WriteString(Key, reader.ReadBytes(wireType));
+                    _json.WriteString(Key, reader.ReadBytes(field, wireType));
                     break;
                 case 2:
                     _json.WritePropertyName(Value);
-                    WriteAnyValue(reader.ReadBytes(wireType));
+                    WriteAnyValue(reader.ReadBytes(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -371,40 +372,40 @@ public sealed class OtlpJsonEncoder
     private void WriteAnyValue(ReadOnlySpan<byte> message)
     {
         _json.WriteStartObject();
-        var reader = new WireReader(message);
-        while (reader.Next(out var field, out var wireType))
+        var reader = new ProtoReader(message, "AnyValue");
+        while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    _json.WriteString(StringValue, reader.ReadBytes(wireType));
+                    _json.WriteString(StringValue, reader.ReadBytes(field, wireType));
                     break;
                 case 2:
-                    _json.WriteBoolean(BoolValue, reader.ReadVarint(wireType) != 0);
+                    _json.WriteBoolean(BoolValue, reader.ReadVarint(field, wireType) != 0);
                     break;
                 case 3:
-                    WriteInt64String(IntValue, (long)reader.ReadVarint(wireType));
+                    WriteInt64String(IntValue, (long)reader.ReadVarint(field, wireType));
                     break;
                 case 4:
-                    _json.WriteNumber(DoubleValue, BitConverter.UInt64BitsToDouble(reader.ReadFixed64(wireType)));
+                    _json.WriteNumber(DoubleValue, BitConverter.UInt64BitsToDouble(reader.ReadFixed64(field, wireType)));
                     break;
                 case 5:
                     _json.WritePropertyName(ArrayValue);
                     _json.WriteStartObject();
-                    WriteRepeated(reader.ReadBytes(wireType), 1, Values, static (t, m) => t.WriteAnyValue(m));
+                    WriteRepeated(reader.ReadBytes(field, wireType), "ArrayValue", 1, Values, static (t, m) => t.WriteAnyValue(m));
                     _json.WriteEndObject();
                     break;
                 case 6:
                     _json.WritePropertyName(KvlistValue);
                     _json.WriteStartObject();
-                    WriteRepeated(reader.ReadBytes(wireType), 1, Values, static (t, m) => t.WriteKeyValue(m));
+                    WriteRepeated(reader.ReadBytes(field, wireType), "KeyValueList", 1, Values, static (t, m) => t.WriteKeyValue(m));
                     _json.WriteEndObject();
                     break;
                 case 7:
-                    _json.WriteBase64String(BytesValue, reader.ReadBytes(wireType));
+                    _json.WriteBase64String(BytesValue, reader.ReadBytes(field, wireType));
                     break;
                 default:
-                    reader.Skip(wireType);
+                    reader.Skip(field, wireType);
                     break;
             }
         }
@@ -412,7 +413,8 @@ public sealed class OtlpJsonEncoder
     }
 
     /// <summary>Writes every occurrence of a repeated message field as one JSON array, the first time it is seen.</summary>
-    private void WriteRepeatedOnce(ReadOnlySpan<byte> message, int field, JsonEncodedText name, ref uint seen, MessageWriter write)
+    private void WriteRepeatedOnce(ReadOnlySpan<byte> message, string messageName, int field, JsonEncodedText name, ref uint seen,
+        MessageWriter write)
     {
         var bit = 1u << field;
         if ((seen & bit) != 0)
@@ -420,22 +422,22 @@ public sealed class OtlpJsonEncoder
             return;
         }
         seen |= bit;
-        WriteRepeated(message, field, name, write);
+        WriteRepeated(message, messageName, field, name, write);
     }
 
-    private void WriteRepeated(ReadOnlySpan<byte> message, int field, JsonEncodedText name, MessageWriter write)
+    private void WriteRepeated(ReadOnlySpan<byte> message, string messageName, int field, JsonEncodedText name, MessageWriter write)
     {
         _json.WriteStartArray(name);
-        var reader = new WireReader(message);
-        while (reader.Next(out var number, out var wireType))
+        var reader = new ProtoReader(message, messageName);
+        while (reader.TryReadTag(out var number, out var wireType))
         {
             if (number == field)
             {
-                write(this, reader.ReadBytes(wireType));
+                write(this, reader.ReadBytes(number, wireType));
             }
             else
             {
-                reader.Skip(wireType);
+                reader.Skip(number, wireType);
             }
         }
         _json.WriteEndArray();
@@ -468,125 +470,5 @@ public sealed class OtlpJsonEncoder
         Span<byte> digits = stackalloc byte[20];
         value.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
         _json.WriteString(name, digits[..written]);
-    }
-}
-
-/// <summary>A forward-only protobuf wire reader over a span (wire types: 0 varint, 1 fixed64, 2 bytes, 5 fixed32).</summary>
-internal ref struct WireReader
-{
-    private readonly ReadOnlySpan<byte> _data;
-    private int _position;
-
-    public WireReader(ReadOnlySpan<byte> data)
-    {
-        _data = data;
-        _position = 0;
-    }
-
-    public bool Next(out int field, out int wireType)
-    {
-        if (_position >= _data.Length)
-        {
-            field = 0;
-            wireType = 0;
-            return false;
-        }
-        var tag = ReadRawVarint();
-        field = (int)(tag >> 3);
-        wireType = (int)(tag & 7);
-        if (field == 0)
-        {
-            throw new FormatException("protobuf field number 0 is invalid");
-        }
-        return true;
-    }
-
-    public ulong ReadVarint(int wireType)
-    {
-        Expect(wireType, 0);
-        return ReadRawVarint();
-    }
-
-    public ulong ReadFixed64(int wireType)
-    {
-        Expect(wireType, 1);
-        var value = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
-        return value;
-    }
-
-    public uint ReadFixed32(int wireType)
-    {
-        Expect(wireType, 5);
-        return BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
-    }
-
-    public ReadOnlySpan<byte> ReadBytes(int wireType)
-    {
-        Expect(wireType, 2);
-        var length = ReadRawVarint();
-        if (length > (ulong)(_data.Length - _position))
-        {
-            throw new FormatException("protobuf length-delimited field runs past the end of its message");
-        }
-        return Take((int)length);
-    }
-
-    public void Skip(int wireType)
-    {
-        switch (wireType)
-        {
-            case 0:
-                ReadRawVarint();
-                break;
-            case 1:
-                Take(8);
-                break;
-            case 2:
-                ReadBytes(2);
-                break;
-            case 5:
-                Take(4);
-                break;
-            default:
-                throw new FormatException($"unsupported protobuf wire type {wireType}");
-        }
-    }
-
-    private ReadOnlySpan<byte> Take(int count)
-    {
-        if (count > _data.Length - _position)
-        {
-            throw new FormatException("truncated protobuf message");
-        }
-        var slice = _data.Slice(_position, count);
-        _position += count;
-        return slice;
-    }
-
-    private ulong ReadRawVarint()
-    {
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (_position >= _data.Length)
-            {
-                throw new FormatException("truncated protobuf varint");
-            }
-            var b = _data[_position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-        }
-        throw new FormatException("protobuf varint longer than 10 bytes");
-    }
-
-    private static void Expect(int actual, int expected)
-    {
-        if (actual != expected)
-        {
-            throw new FormatException($"protobuf wire type {actual} where {expected} was expected");
-        }
     }
 }

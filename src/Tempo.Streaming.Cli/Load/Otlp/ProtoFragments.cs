@@ -1,3 +1,6 @@
+using System.Text;
+using Tempo.Streaming.Core.Wire;
+
 namespace Tempo.Streaming.Cli.Load.Otlp;
 
 /// <summary>
@@ -9,8 +12,8 @@ public static class ProtoFragments
 {
     public static byte[] StringField(byte tag, string value)
     {
-        var writer = new ProtoWriter(64 + (value.Length * 3));
-        writer.WriteLengthDelimited(tag, System.Text.Encoding.UTF8.GetBytes(value));
+        using var writer = new ProtoBufferWriter(64 + (value.Length * 3));
+        writer.WriteBytesField(tag, Encoding.UTF8.GetBytes(value));
         return writer.WrittenSpan.ToArray();
     }
 
@@ -23,19 +26,18 @@ public static class ProtoFragments
 
     public static byte[] IntAttribute(byte fieldTag, string key, long value)
     {
-        var writer = new ProtoWriter(16);
-        writer.WriteByte(0x18);
-        writer.WriteVarint((ulong)value);
+        using var writer = new ProtoBufferWriter(16);
+        writer.WriteVarintField(0x18, (ulong)value);
         return KeyValue(fieldTag, key, writer.WrittenSpan.ToArray());
     }
 
     private static byte[] KeyValue(byte fieldTag, string key, byte[] anyValue)
     {
-        var keyBytes = System.Text.Encoding.UTF8.GetBytes(key);
-        var writer = new ProtoWriter(64 + keyBytes.Length + anyValue.Length);
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        using var writer = new ProtoBufferWriter(64 + keyBytes.Length + anyValue.Length);
         var kv = writer.BeginLengthDelimited(fieldTag, 1);
-        writer.WriteLengthDelimited(0x0A, keyBytes);
-        writer.WriteLengthDelimited(0x12, anyValue);
+        writer.WriteBytesField(0x0A, keyBytes);
+        writer.WriteBytesField(0x12, anyValue);
         writer.EndLengthDelimited(kv);
         return writer.WrittenSpan.ToArray();
     }
@@ -60,5 +62,5 @@ public static class ProtoFragments
         return result;
     }
 
-    public static byte[] Utf8(string value) => System.Text.Encoding.UTF8.GetBytes(value);
+    public static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
 }

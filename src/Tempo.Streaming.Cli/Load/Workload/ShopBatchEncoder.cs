@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using Tempo.Streaming.Cli.Load.Otlp;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load.Workload;
 
@@ -31,7 +31,7 @@ public sealed class ShopBatchEncoder
     /// Writes traces [<paramref name="firstTrace"/>, <paramref name="firstTrace"/> + <paramref name="traceCount"/>)
     /// to <paramref name="writer"/> (which is reset first) and returns the number of spans written.
     /// </summary>
-    public int Encode(long firstTrace, int traceCount, ProtoWriter writer)
+    public int Encode(long firstTrace, int traceCount, ProtoBufferWriter writer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstTrace);
         ArgumentOutOfRangeException.ThrowIfLessThan(traceCount, 1);
@@ -94,7 +94,7 @@ public sealed class ShopBatchEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int GroupOf(int resource, ShopScope scope) => (resource * ShopCatalog.ScopeCount) + (int)scope;
 
-    private void WriteRequest(ProtoWriter writer)
+    private void WriteRequest(ProtoBufferWriter writer)
     {
         for (var resource = 0; resource < ShopCatalog.ResourceCount; resource++)
         {
@@ -133,7 +133,7 @@ public sealed class ShopBatchEncoder
         }
     }
 
-    private void WriteSpan(ProtoWriter writer, ref PlannedSpan span)
+    private void WriteSpan(ProtoBufferWriter writer, ref PlannedSpan span)
     {
         var template = _catalog.Templates[span.Template];
         ref var trace = ref _traces[span.Trace];
@@ -186,7 +186,7 @@ public sealed class ShopBatchEncoder
         writer.EndLengthDelimited(marker);
     }
 
-    private static void WriteLink(ProtoWriter writer, ref PlannedTrace trace, byte[] attributes)
+    private static void WriteLink(ProtoBufferWriter writer, ref PlannedTrace trace, byte[] attributes)
     {
         // links = 13: Link{trace_id = 1, span_id = 2, attributes = 4, flags = 6 (fixed32)}
         writer.WriteByte(0x6A);
@@ -202,7 +202,7 @@ public sealed class ShopBatchEncoder
         writer.WriteFixed32(0x101);
     }
 
-    private void WriteDynamicAttributes(ProtoWriter writer, SpanTemplate template, ref PlannedSpan span, ref PlannedTrace trace)
+    private void WriteDynamicAttributes(ProtoBufferWriter writer, SpanTemplate template, ref PlannedSpan span, ref PlannedTrace trace)
     {
         var dynamic = template.Dynamic;
         var keys = _catalog.Keys;
@@ -263,11 +263,11 @@ public sealed class ShopBatchEncoder
     }
 
     /// <summary>KeyValue{key = 1, value = 2: AnyValue{string_value = 1}} as a Span attribute (field 9).</summary>
-    private static void WriteStringAttribute(ProtoWriter writer, byte[] key, ReadOnlySpan<byte> value)
+    private static void WriteStringAttribute(ProtoBufferWriter writer, byte[] key, ReadOnlySpan<byte> value)
     {
-        var anyValueLength = 1 + ProtoWriter.VarintSize((uint)value.Length) + value.Length;
+        var anyValueLength = 1 + Varint.Size((uint)value.Length) + value.Length;
         writer.WriteByte(ShopCatalog.SpanAttributeTag);
-        writer.WriteVarint((uint)(key.Length + 1 + ProtoWriter.VarintSize((uint)anyValueLength) + anyValueLength));
+        writer.WriteVarint((uint)(key.Length + 1 + Varint.Size((uint)anyValueLength) + anyValueLength));
         writer.WriteBytes(key);
         writer.WriteByte(0x12);
         writer.WriteVarint((uint)anyValueLength);
@@ -277,9 +277,9 @@ public sealed class ShopBatchEncoder
     }
 
     /// <summary>KeyValue{key = 1, value = 2: AnyValue{int_value = 3}} as a Span attribute (field 9).</summary>
-    private static void WriteIntAttribute(ProtoWriter writer, byte[] key, long value)
+    private static void WriteIntAttribute(ProtoBufferWriter writer, byte[] key, long value)
     {
-        var anyValueLength = 1 + ProtoWriter.VarintSize((ulong)value);
+        var anyValueLength = 1 + Varint.Size((ulong)value);
         writer.WriteByte(ShopCatalog.SpanAttributeTag);
         writer.WriteVarint((uint)(key.Length + 2 + anyValueLength));
         writer.WriteBytes(key);
@@ -290,14 +290,14 @@ public sealed class ShopBatchEncoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteTraceId(ProtoWriter writer, ulong high, ulong low)
+    private static void WriteTraceId(ProtoBufferWriter writer, ulong high, ulong low)
     {
         WriteBigEndian(writer, high);
         WriteBigEndian(writer, low);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteBigEndian(ProtoWriter writer, ulong value)
+    private static void WriteBigEndian(ProtoBufferWriter writer, ulong value)
     {
         Span<byte> bytes = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, value);

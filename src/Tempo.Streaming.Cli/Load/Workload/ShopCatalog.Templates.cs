@@ -1,4 +1,5 @@
 using Tempo.Streaming.Cli.Load.Otlp;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load.Workload;
 
@@ -34,16 +35,14 @@ internal sealed partial class ShopCatalog
             bool expandable = false,
             int successHttpStatus = 200)
         {
-            var nameAndKind = new ProtoWriter(256);
-            nameAndKind.WriteLengthDelimited(0x2A, ProtoFragments.Utf8(name));
-            nameAndKind.WriteByte(0x30);
-            nameAndKind.WriteVarint((ulong)kind);
+            using var nameAndKind = new ProtoBufferWriter(256);
+            nameAndKind.WriteBytesField(0x2A, ProtoFragments.Utf8(name));
+            nameAndKind.WriteVarintField(0x30, (ulong)kind);
 
-            var status = new ProtoWriter(256);
+            using var status = new ProtoBufferWriter(256);
             var statusMarker = status.BeginLengthDelimited(0x7A, 1);
-            status.WriteLengthDelimited(0x12, ProtoFragments.Utf8(errorMessage));
-            status.WriteByte(0x18);
-            status.WriteByte(2); // STATUS_CODE_ERROR
+            status.WriteBytesField(0x12, ProtoFragments.Utf8(errorMessage));
+            status.WriteVarintField(0x18, 2); // STATUS_CODE_ERROR
             status.EndLengthDelimited(statusMarker);
 
             // Event{1 time_unix_nano (written per span), 2 name, 3 attributes} with the exception.* attributes

@@ -1,4 +1,5 @@
 using Tempo.Streaming.Cli.Load.Otlp;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load.Workload;
 
@@ -152,8 +153,8 @@ internal sealed partial class ShopCatalog
             ProtoFragments.StringAttribute(ResourceAttributeTag, "telemetry.sdk.name", "opentelemetry"),
             ProtoFragments.StringAttribute(ResourceAttributeTag, "telemetry.sdk.language", SdkLanguages[service]),
             ProtoFragments.StringAttribute(ResourceAttributeTag, "telemetry.sdk.version", SdkVersions[service]));
-        var writer = new ProtoWriter(1024);
-        writer.WriteLengthDelimited(0x0A, attributes);
+        using var writer = new ProtoBufferWriter(1024);
+        writer.WriteBytesField(0x0A, attributes);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -190,10 +191,10 @@ internal sealed partial class ShopCatalog
             (_, "cpp") => ("postgres.tracing", "16.4"),
             _ => ($"shop.{ServiceNames[service]}", ServiceVersions[service]),
         };
-        var writer = new ProtoWriter(256);
+        using var writer = new ProtoBufferWriter(256);
         var marker = writer.BeginLengthDelimited(0x0A, 1);
-        writer.WriteLengthDelimited(0x0A, ProtoFragments.Utf8(name));
-        writer.WriteLengthDelimited(0x12, ProtoFragments.Utf8(version));
+        writer.WriteBytesField(0x0A, ProtoFragments.Utf8(name));
+        writer.WriteBytesField(0x12, ProtoFragments.Utf8(version));
         writer.EndLengthDelimited(marker);
         return writer.WrittenSpan.ToArray();
     }

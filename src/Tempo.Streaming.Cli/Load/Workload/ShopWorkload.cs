@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using OpenTelemetry.Proto.Collector.Trace.V1;
-using Tempo.Streaming.Cli.Load.Otlp;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Cli.Load.Workload;
 
@@ -103,7 +103,7 @@ public sealed class ShopWorkload
     /// <summary>Regenerates consecutive traces as one request, exactly the bytes a batch of them is sent as.</summary>
     public ExportTraceServiceRequest GenerateTraces(long firstTrace, int traceCount)
     {
-        var writer = new ProtoWriter(64 * 1024);
+        using var writer = new ProtoBufferWriter(64 * 1024);
         CreateEncoder().Encode(firstTrace, traceCount, writer);
         return ExportTraceServiceRequest.Parser.ParseFrom(writer.WrittenSpan);
     }
