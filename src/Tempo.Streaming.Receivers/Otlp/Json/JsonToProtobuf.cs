@@ -3,13 +3,15 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Receivers.Otlp.Json;
 
 /// <summary>
 /// The OTLP/JSON → protobuf transcoder: one <see cref="Utf8JsonReader"/> pass over the request bytes, each value
-/// written as protobuf wire format by <see cref="ProtoWireWriter"/> as it is read, driven by
-/// <see cref="OtlpJsonSchema"/>. No message objects, no strings: the only per-request allocation is the pooled output.
+/// written as protobuf wire format as it is read (values by Core's <see cref="ProtoBufferWriter"/>, messages in field
+/// order by <see cref="ProtoWireWriter"/>), driven by <see cref="OtlpJsonSchema"/>. No message objects, no strings:
+/// the only per-request allocation is the pooled output.
 /// Semantics are those of Google.Protobuf's JsonParser with unknown fields ignored (so its output is byte-identical),
 /// plus OTLP's hex trace and span IDs. One instance per thread (<see cref="ForCurrentThread"/>).
 /// </summary>
@@ -23,8 +25,15 @@ internal sealed class JsonToProtobuf
     [ThreadStatic]
     private static JsonToProtobuf? t_current;
 
-    private readonly ProtoWireWriter _writer = new();
+    private readonly ProtoWireWriter _writer;
+    private readonly ProtoBufferWriter _output;
     private byte[] _scratch = new byte[256];
+
+    private JsonToProtobuf()
+    {
+        _writer = new ProtoWireWriter();
+        _output = _writer.Output;
+    }
 
     public static JsonToProtobuf ForCurrentThread() => t_current ??= new JsonToProtobuf();
 
@@ -130,7 +139,7 @@ internal sealed class JsonToProtobuf
                 var fixed32 = (uint)ReadUnsigned(ref reader, uint.MaxValue);
                 if (fixed32 != 0)
                 {
-                    _writer.WriteFixed32Field(field.Tag, fixed32);
+                    _output.WriteFixed32Field(field.Tag, fixed32);
                 }
 
                 break;
@@ -141,13 +150,13 @@ internal sealed class JsonToProtobuf
                 var fixed64 = ReadUnsigned(ref reader, ulong.MaxValue);
                 if (fixed64 != 0)
                 {
-                    _writer.WriteFixed64Field(field.Tag, fixed64);
+                    _output.WriteFixed64Field(field.Tag, fixed64);
                 }
 
                 break;
             case FieldKind.Double:
                 // Only AnyValue.double_value is a double: a oneof member, so written even when 0.
-                _writer.WriteFixed64Field(field.Tag, BitConverter.DoubleToUInt64Bits(ReadDouble(ref reader)));
+                _output.WriteFixed64Field(field.Tag, BitConverter.DoubleToUInt64Bits(ReadDouble(ref reader)));
                 break;
             case FieldKind.Bool:
                 WriteBool(ref reader, field);
@@ -208,7 +217,7 @@ internal sealed class JsonToProtobuf
 
         if (value.Length > 0 || alwaysWrite)
         {
-            _writer.WriteBytesField(tag, value);
+            _output.WriteBytesField(tag, value);
         }
     }
 
@@ -231,7 +240,7 @@ internal sealed class JsonToProtobuf
             throw InvalidHexId(reader.TokenStartIndex, field, hex);
         }
 
-        var destination = _writer.WriteLengthDelimitedHeader(field.Tag, hex.Length / 2);
+        var destination = _output.ReserveBytesField(field.Tag, hex.Length / 2);
         if (Convert.FromHexString(hex, destination, out _, out var written) != OperationStatus.Done || written != destination.Length)
         {
             throw InvalidHexId(reader.TokenStartIndex, field, hex);
@@ -251,14 +260,14 @@ internal sealed class JsonToProtobuf
             throw new OtlpJsonValueException(reader.TokenStartIndex, $": {Shown(text)} is not base64");
         }
 
-        _writer.WriteBytesField(field.Tag, decoded[..written]);
+        _output.WriteBytesField(field.Tag, decoded[..written]);
     }
 
     private void WriteVarint(FieldSpec field, ulong value)
     {
         if (value != 0 || field.InOneof)
         {
-            _writer.WriteVarintField(field.Tag, value);
+            _output.WriteVarintField(field.Tag, value);
         }
     }
 

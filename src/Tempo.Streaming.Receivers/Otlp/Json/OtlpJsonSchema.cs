@@ -1,4 +1,5 @@
 using System.Text;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Receivers.Otlp.Json;
 
@@ -55,7 +56,7 @@ internal sealed class FieldSpec
         Kind = kind;
         Message = message;
         Enum = enumSpec;
-        Tag = ProtoWireWriter.Tag(number, WireType(kind));
+        Tag = WireTag.Make(number, WireTypeOf(kind));
     }
 
     public int Number { get; }
@@ -78,12 +79,12 @@ internal sealed class FieldSpec
 
     public bool IsRepeated => Kind is FieldKind.RepeatedMessage or FieldKind.RepeatedString;
 
-    private static int WireType(FieldKind kind) => kind switch
+    private static WireType WireTypeOf(FieldKind kind) => kind switch
     {
-        FieldKind.UInt32 or FieldKind.Int64 or FieldKind.Bool or FieldKind.Enum => 0,
-        FieldKind.Fixed64 or FieldKind.Double => 1,
-        FieldKind.Fixed32 => 5,
-        _ => 2,
+        FieldKind.UInt32 or FieldKind.Int64 or FieldKind.Bool or FieldKind.Enum => WireType.Varint,
+        FieldKind.Fixed64 or FieldKind.Double => WireType.Fixed64,
+        FieldKind.Fixed32 => WireType.Fixed32,
+        _ => WireType.LengthDelimited,
     };
 
     // protoc's JSON name: drop each underscore and upper-case the letter after it.

@@ -1,70 +1,56 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using Tempo.Streaming.Core.Wire;
 
 namespace Tempo.Streaming.Receivers.Otlp.Json;
 
 /// <summary>
-/// Writes protobuf wire format in one forward pass while the JSON is read, producing exactly the bytes
-/// Google.Protobuf's <c>WriteTo</c> would write for the same message:
-/// <list type="bullet">
-/// <item>A nested message's length is unknown until its end, so a guess of <c>reserve</c> bytes is left before its
-/// body and the body is moved by the difference once the minimal varint length is known (usually 0 bytes; a move is
-/// a memmove of one message).</item>
-/// <item>JSON object members come in any order, generated protobuf code writes fields in field-number order: every
-/// field written into an open message is recorded as a segment, and a message whose fields arrived out of order
-/// (or with a field given twice, where the last value wins) has its body rewritten in field order at its end.</item>
-/// </list>
+/// The transcoder's output, written in one forward pass while the JSON is read, exactly the bytes Google.Protobuf's
+/// <c>WriteTo</c> would write for the same message. The bytes themselves, and each nested message's minimal length
+/// (a guess of <c>reserve</c> bytes fixed up at the message's end), are Core's <see cref="ProtoBufferWriter"/>
+/// (<see cref="Output"/>, where field values are written). What this adds is field order: JSON object members come
+/// in any order, generated protobuf code writes fields in field-number order. Every field written into an open
+/// message is recorded as a segment, and a message whose fields arrived out of order (or with a field given twice,
+/// where the last value wins) has its body rewritten in field order at its end.
 /// One instance per thread, reused between requests; the output array is handed to a <see cref="ProtobufPayload"/>.
 /// </summary>
 internal sealed class ProtoWireWriter
 {
-    private byte[] _buffer = [];
-    private int _position;
     private Segment[] _segments = new Segment[64];
     private int _segmentCount;
 
+    /// <summary>Where field values are written, between <see cref="BeginField"/> and <see cref="EndField"/>.</summary>
+    public ProtoBufferWriter Output { get; } = new();
+
     public void Start(int capacity)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
-        _position = 0;
+        Output.Reset();
+        Output.Ensure(capacity);
         _segmentCount = 0;
     }
 
     /// <summary>Hands the written bytes over; the writer holds no buffer until the next <see cref="Start"/>.</summary>
     public ProtobufPayload Detach()
     {
-        var payload = new ProtobufPayload(_buffer, _position);
-        _buffer = [];
-        _position = 0;
-        return payload;
+        var buffer = Output.Detach(out var length);
+        return new ProtobufPayload(buffer, length);
     }
 
     /// <summary>Returns the buffer after a failed transcode.</summary>
     public void Abandon()
     {
-        if (_buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-        }
-
-        _buffer = [];
-        _position = 0;
+        Output.Dispose();
         _segmentCount = 0;
     }
 
     /// <summary>The top-level message: no tag, no length.</summary>
-    public MessageFrame BeginRoot() => new() { LengthSlot = -1, BodyStart = _position, SegmentBase = _segmentCount };
+    public MessageFrame BeginRoot() => new() { IsRoot = true, BodyStart = Output.Position, SegmentBase = _segmentCount };
 
     /// <summary>Starts an embedded message field: tag, then <paramref name="reserve"/> bytes for its length.</summary>
     public MessageFrame BeginMessage(uint tag, int reserve)
     {
-        Ensure(5 + reserve);
-        WriteVarintUnchecked(tag);
-        var frame = new MessageFrame { LengthSlot = _position, Reserved = reserve, SegmentBase = _segmentCount };
-        _position += reserve;
-        frame.BodyStart = _position;
-        return frame;
+        var length = Output.BeginLengthDelimited(tag, reserve);
+        return new MessageFrame { Length = length, BodyStart = length.BodyStart, SegmentBase = _segmentCount };
     }
 
     /// <summary>Puts the message's fields in number order if needed, then writes its minimal length.</summary>
@@ -76,34 +62,10 @@ internal sealed class ProtoWireWriter
         }
 
         _segmentCount = frame.SegmentBase;
-        if (frame.LengthSlot < 0)
+        if (!frame.IsRoot)
         {
-            return;
+            Output.EndLengthDelimited(frame.Length);
         }
-
-        var length = _position - frame.BodyStart;
-        var size = VarintSize((uint)length);
-        if (size != frame.Reserved)
-        {
-            var shift = size - frame.Reserved;
-            if (shift > 0)
-            {
-                Ensure(shift);
-            }
-
-            _buffer.AsSpan(frame.BodyStart, length).CopyTo(_buffer.AsSpan(frame.BodyStart + shift));
-            _position += shift;
-        }
-
-        var slot = frame.LengthSlot;
-        var value = (uint)length;
-        while (value >= 0x80)
-        {
-            _buffer[slot++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        _buffer[slot] = (byte)value;
     }
 
     /// <summary>
@@ -136,14 +98,15 @@ internal sealed class ProtoWireWriter
             frame.LastField = field;
         }
 
-        return _position;
+        return Output.Position;
     }
 
     /// <summary>Records the bytes written since <paramref name="start"/> as field <paramref name="field"/> of the frame.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EndField(ref MessageFrame frame, int field, int start)
     {
-        if (_position == start)
+        var end = Output.Position;
+        if (end == start)
         {
             return;
         }
@@ -153,91 +116,8 @@ internal sealed class ProtoWireWriter
             Array.Resize(ref _segments, _segments.Length * 2);
         }
 
-        _segments[_segmentCount++] = new Segment(field, start, _position);
+        _segments[_segmentCount++] = new Segment(field, start, end);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Ensure(int bytes)
-    {
-        if (_buffer.Length - _position < bytes)
-        {
-            Grow(bytes);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteVarintUnchecked(ulong value)
-    {
-        var buffer = _buffer;
-        var position = _position;
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        buffer[position++] = (byte)value;
-        _position = position;
-    }
-
-    /// <summary>Tag and varint value (uint32, int64, enum, bool fields).</summary>
-    public void WriteVarintField(uint tag, ulong value)
-    {
-        Ensure(15);
-        WriteVarintUnchecked(tag);
-        WriteVarintUnchecked(value);
-    }
-
-    public void WriteFixed64Field(uint tag, ulong value)
-    {
-        Ensure(13);
-        WriteVarintUnchecked(tag);
-        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_position), value);
-        _position += 8;
-    }
-
-    public void WriteFixed32Field(uint tag, uint value)
-    {
-        Ensure(9);
-        WriteVarintUnchecked(tag);
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_position), value);
-        _position += 4;
-    }
-
-    /// <summary>Tag and length-delimited bytes copied from <paramref name="value"/>.</summary>
-    public void WriteBytesField(uint tag, ReadOnlySpan<byte> value)
-    {
-        Ensure(10 + value.Length);
-        WriteVarintUnchecked(tag);
-        WriteVarintUnchecked((uint)value.Length);
-        value.CopyTo(_buffer.AsSpan(_position));
-        _position += value.Length;
-    }
-
-    /// <summary>
-    /// Tag and length of a field of exactly <paramref name="length"/> bytes, returning the span to fill in (hex IDs
-    /// are decoded straight into the output).
-    /// </summary>
-    public Span<byte> WriteLengthDelimitedHeader(uint tag, int length)
-    {
-        Ensure(10 + length);
-        WriteVarintUnchecked(tag);
-        WriteVarintUnchecked((uint)length);
-        var span = _buffer.AsSpan(_position, length);
-        _position += length;
-        return span;
-    }
-
-    public static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
-
-    private static int VarintSize(uint value) => value switch
-    {
-        < 1u << 7 => 1,
-        < 1u << 14 => 2,
-        < 1u << 21 => 3,
-        < 1u << 28 => 4,
-        _ => 5,
-    };
 
     private void DropField(ref MessageFrame frame, int field)
     {
@@ -269,12 +149,12 @@ internal sealed class ProtoWireWriter
             segments[j + 1] = current;
         }
 
-        var bodyLength = _position - frame.BodyStart;
-        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(bodyLength, 1));
+        var body = Output.GetWrittenSpan(frame.BodyStart);
+        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
         try
         {
-            _buffer.AsSpan(frame.BodyStart, bodyLength).CopyTo(copy);
-            var write = frame.BodyStart;
+            body.CopyTo(copy);
+            var write = 0;
             foreach (var segment in segments)
             {
                 if (segment.Field == Segment.Dropped)
@@ -283,29 +163,16 @@ internal sealed class ProtoWireWriter
                 }
 
                 var length = segment.End - segment.Start;
-                copy.AsSpan(segment.Start - frame.BodyStart, length).CopyTo(_buffer.AsSpan(write));
+                copy.AsSpan(segment.Start - frame.BodyStart, length).CopyTo(body[write..]);
                 write += length;
             }
 
-            _position = write;
+            Output.Truncate(frame.BodyStart + write);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(copy);
         }
-    }
-
-    private void Grow(int bytes)
-    {
-        var size = (int)Math.Min(Array.MaxLength, Math.Max((long)_position + bytes, 2L * _buffer.Length));
-        var bigger = ArrayPool<byte>.Shared.Rent(size);
-        _buffer.AsSpan(0, _position).CopyTo(bigger);
-        if (_buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-        }
-
-        _buffer = bigger;
     }
 
     private struct Segment(int field, int start, int end)
@@ -322,8 +189,9 @@ internal sealed class ProtoWireWriter
 /// <summary>An open message: where its length goes, where its body starts, and what is known about its fields.</summary>
 internal struct MessageFrame
 {
-    public int LengthSlot;
-    public int Reserved;
+    /// <summary>The top-level message, which has no tag and no length.</summary>
+    public bool IsRoot;
+    public PendingLength Length;
     public int BodyStart;
     public int SegmentBase;
     public int LastField;
