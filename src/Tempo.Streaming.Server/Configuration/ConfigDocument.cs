@@ -1,3 +1,4 @@
+using Tempo.Streaming.Core;
 using YamlDotNet.Serialization;
 
 namespace Tempo.Streaming.Server.Configuration;

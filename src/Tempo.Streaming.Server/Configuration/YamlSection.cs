@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tempo.Streaming.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
