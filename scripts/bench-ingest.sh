@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# End-to-end ingest figure of BENCHMARKS.md: the `load` generator (standard "shop" workload) against the Release
+# server, per protocol, as a median over several runs. Each run gets a fresh server on a fresh data folder (same
+# config as `make run` apart from the data path and free loopback ports), so runs are independent and the peak RSS
+# (VmHWM) is that run's. Prints per run the median of the per-second acknowledged spans (robust to ramp-up and the
+# tail) and the server's peak RSS, then the median over runs per protocol.
+#
+# Usage: scripts/bench-ingest.sh [-n runs] [-d duration] [-b batch-spans] [-p "otlp-grpc otlp-http otlp-http-json"]
+#                                [--no-build] [-- extra load args, e.g. --concurrency 16]
+# Note: the load generator runs on the same machine and takes part of its cores from the server.
+set -euo pipefail
+
+runs=3
+duration=30s
+batch_spans=1000
+protocols="otlp-grpc otlp-http otlp-http-json"
+build=1
+extra_load_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n) runs=$2; shift 2 ;;
+    -d) duration=$2; shift 2 ;;
+    -b) batch_spans=$2; shift 2 ;;
+    -p) protocols=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --) shift; extra_load_args=("$@"); break ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-ingest: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+for tool in curl jq python3; do
+  command -v "$tool" >/dev/null || { echo "bench-ingest: '$tool' is required (apt-get install $tool)" >&2; exit 2; }
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+server_dll="$root/src/Tempo.Streaming.Server/bin/Release/net10.0/tempo-streaming.dll"
+cli_dll="$root/src/Tempo.Streaming.Cli/bin/Release/net10.0/tempo-streaming-cli.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "$build" = 1 ]; then
+  echo "building the server and the CLI (Release)..."
+  for project in Tempo.Streaming.Server Tempo.Streaming.Cli; do
+    if ! out=$(dotnet build "$root/src/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then
+      echo "$out" >&2; exit 1
+    fi
+  done
+fi
+for dll in "$server_dll" "$cli_dll"; do
+  [ -f "$dll" ] || { echo "bench-ingest: $dll is missing; build in Release (or drop --no-build)" >&2; exit 2; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-ingest.XXXXXX")
+server_pid=""
+
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+cleanup() { stop_server; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Starts a server on a fresh data folder and sets server_pid, grpc_port, http_port.
+start_server() {
+  local data=$1
+  mkdir -p "$data"
+  local api_port
+  api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
+  cat >"$data/tempo-streaming.yaml" <<EOF
+server:
+  http_listen_address: 127.0.0.1
+  http_listen_port: $api_port
+distributor:
+  receivers:
+    otlp:
+      protocols:
+        grpc:
+          endpoint: 127.0.0.1:$grpc_port
+        http:
+          endpoint: 127.0.0.1:$http_port
+ingest:
+  embedded:
+    path: $data/ingest
+storage:
+  trace:
+    backend: local
+    local:
+      path: $data/blocks
+EOF
+  (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target=all) >"$data/server.log" 2>&1 &
+  server_pid=$!
+  local deadline=$((SECONDS + 60))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api_port/ready" || true)" = 200 ]; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "bench-ingest: the server exited before it was ready:" >&2; cat "$data/server.log" >&2; exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "bench-ingest: the server was not ready after 60 s:" >&2; cat "$data/server.log" >&2; exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+peak_rss_mib() {
+  awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "shop workload, $runs run(s) of $duration per protocol, $batch_spans spans per request, $(nproc) cores"
+summary=()
+for protocol in $protocols; do
+  rates=()
+  peaks=()
+  for run in $(seq 1 "$runs"); do
+    data="$work/$protocol-$run"
+    start_server "$data"
+    if [ "$protocol" = otlp-grpc ]; then endpoint="127.0.0.1:$grpc_port"; else endpoint="http://127.0.0.1:$http_port"; fi
+    status=0
+    dotnet "$cli_dll" load --protocol "$protocol" --endpoint "$endpoint" --duration "$duration" --batch-spans "$batch_spans" \
+      --summary-json "$data/summary.json" "${extra_load_args[@]}" >"$data/load.log" 2>&1 || status=$?
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "bench-ingest: the server died during $protocol run $run:" >&2; tail -50 "$data/server.log" >&2; exit 1
+    fi
+    peak=$(peak_rss_mib "$server_pid")
+    stop_server
+    if [ ! -s "$data/summary.json" ]; then
+      echo "bench-ingest: load wrote no summary ($protocol run $run, exit $status):" >&2; tail -30 "$data/load.log" >&2; exit 1
+    fi
+    rate=$(jq -r '.medianSpansPerSecond' "$data/summary.json")
+    failed=$(jq -r '.failedBatches' "$data/summary.json")
+    rejected=$(jq -r '.rejectedSpans' "$data/summary.json")
+    p99=$(jq -r '.latencyMs.p99' "$data/summary.json")
+    line=$(printf '%-15s run %d/%d: %9.0f spans/s (median of 1 s buckets), p99 %6.1f ms, peak RSS %5s MiB' \
+      "$protocol" "$run" "$runs" "$rate" "$p99" "$peak")
+    if [ "$failed" != 0 ] || [ "$rejected" != 0 ]; then
+      line="$line  [$failed failed batches, $rejected rejected spans: $(jq -c '.errorsByKind' "$data/summary.json")]"
+    fi
+    echo "$line"
+    rates+=("$rate")
+    peaks+=("$peak")
+    rm -rf "$data"
+  done
+  summary+=("$(printf '%-15s median %9.0f spans/s over %d run(s), peak RSS median %5s MiB (max %s MiB)' "$protocol" \
+    "$(printf '%s\n' "${rates[@]}" | median)" "$runs" "$(printf '%s\n' "${peaks[@]}" | median)" \
+    "$(printf '%s\n' "${peaks[@]}" | sort -g | tail -1)")")
+done
+echo
+printf '%s\n' "${summary[@]}"
