@@ -51,6 +51,7 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-ingest.XXXXXX")
 server_pid=""
+load_pid=""
 
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -61,7 +62,11 @@ stop_server() {
   fi
   server_pid=""
 }
-cleanup() { stop_server; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$load_pid" ]; then kill -TERM "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true; fi
+  stop_server
+  rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -126,8 +131,12 @@ for protocol in $protocols; do
     start_server "$data"
     if [ "$protocol" = otlp-grpc ]; then endpoint="127.0.0.1:$grpc_port"; else endpoint="http://127.0.0.1:$http_port"; fi
     status=0
+    # In the background so that a signal to this script is handled at once, not after the run.
     dotnet "$cli_dll" load --protocol "$protocol" --endpoint "$endpoint" --duration "$duration" --batch-spans "$batch_spans" \
-      --summary-json "$data/summary.json" "${extra_load_args[@]}" >"$data/load.log" 2>&1 || status=$?
+      --summary-json "$data/summary.json" "${extra_load_args[@]}" >"$data/load.log" 2>&1 &
+    load_pid=$!
+    wait "$load_pid" || status=$?
+    load_pid=""
     if ! kill -0 "$server_pid" 2>/dev/null; then
       echo "bench-ingest: the server died during $protocol run $run:" >&2; tail -50 "$data/server.log" >&2; exit 1
     fi
@@ -137,11 +146,12 @@ for protocol in $protocols; do
       echo "bench-ingest: load wrote no summary ($protocol run $run, exit $status):" >&2; tail -30 "$data/load.log" >&2; exit 1
     fi
     rate=$(jq -r '.medianSpansPerSecond' "$data/summary.json")
+    overall=$(jq -r '.spansPerSecond' "$data/summary.json")
     failed=$(jq -r '.failedBatches' "$data/summary.json")
     rejected=$(jq -r '.rejectedSpans' "$data/summary.json")
     p99=$(jq -r '.latencyMs.p99' "$data/summary.json")
-    line=$(printf '%-15s run %d/%d: %9.0f spans/s (median of 1 s buckets), p99 %6.1f ms, peak RSS %5s MiB' \
-      "$protocol" "$run" "$runs" "$rate" "$p99" "$peak")
+    line=$(printf '%-15s run %d/%d: %9.0f spans/s (median of 1 s buckets; %.0f over the run), p99 %6.1f ms, peak RSS %5s MiB' \
+      "$protocol" "$run" "$runs" "$rate" "$overall" "$p99" "$peak")
     if [ "$failed" != 0 ] || [ "$rejected" != 0 ]; then
       line="$line  [$failed failed batches, $rejected rejected spans: $(jq -c '.errorsByKind' "$data/summary.json")]"
     fi
