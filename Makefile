@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -30,6 +30,14 @@ test-deps:
 ## load: the standard "shop" workload against a running server, e.g. make load ARGS="--duration 30s"
 load: build
 	$(DOTNET) $(CLI_DLL) load $(ARGS)
+
+## bench: BenchmarkDotNet micro-benchmarks (allocations and per-span cost), e.g. make bench ARGS="--job short"
+bench:
+	$(DOTNET) run -c Release --project tests/Tempo.Streaming.Benchmarks -- --filter '*' $(ARGS)
+
+## bench-ingest: end-to-end acknowledged spans/s and peak RSS per OTLP protocol (3 runs x 30 s each by default)
+bench-ingest:
+	scripts/bench-ingest.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet
