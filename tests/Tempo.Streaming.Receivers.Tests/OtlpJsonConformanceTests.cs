@@ -1,3 +1,4 @@
+using Tempo.Streaming.Core.Wire;
 using System.Text;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
@@ -23,7 +24,7 @@ public sealed class OtlpJsonConformanceTests
     {
         var workload = new ShopWorkload(seed, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
         var encoder = workload.CreateEncoder();
-        var protobuf = new ProtoWriter();
+        var protobuf = new ProtoBufferWriter(1 << 20);
         var toJson = new OtlpJsonEncoder();
         long trace = 0;
         for (var batch = 0; batch < 5; batch++)

@@ -23,8 +23,7 @@ namespace Tempo.Streaming.Core.Wire;
 /// Google.Protobuf's for the same fields in field-number order. Not thread-safe. The buffer goes back to the pool on
 /// <see cref="Dispose"/>, or is handed over by <see cref="Detach"/>.
 /// </summary>
-/// <remarks>Not sealed only so the load generator can keep its historical <c>ProtoWriter</c> name for harnesses.</remarks>
-public class ProtoBufferWriter : IDisposable
+public sealed class ProtoBufferWriter : IDisposable
 {
     private const int MinimumCapacity = 256;
 

@@ -1,3 +1,5 @@
+using Tempo.Streaming.Core.Wire;
+
 namespace Tempo.Streaming.Receivers.Otlp;
 
 /// <summary>
@@ -7,110 +9,54 @@ namespace Tempo.Streaming.Receivers.Otlp;
 /// </summary>
 internal static class OtlpSpanCounter
 {
-    private const int WireVarint = 0;
-    private const int WireFixed64 = 1;
-    private const int WireLengthDelimited = 2;
-    private const int WireFixed32 = 5;
-
     /// <returns>The span count, or 0 when the bytes are not a well-formed request.</returns>
     public static long Count(ReadOnlySpan<byte> request)
     {
-        long spans = 0;
-        var pos = 0;
-        while (pos < request.Length)
+        try
         {
-            if (!TryReadField(request, ref pos, out var field, out var resourceSpans))
-            {
-                return 0;
-            }
+            return CountSpans(request);
+        }
+        catch (InvalidProtobufException)
+        {
+            return 0;
+        }
+    }
 
-            if (field != 1 || resourceSpans.IsEmpty)
+    private static long CountSpans(ReadOnlySpan<byte> request)
+    {
+        long spans = 0;
+        var export = new ProtoReader(request, "ExportTraceServiceRequest");
+        while (export.TryReadTag(out var field, out var wireType))
+        {
+            if (field != 1 || wireType != WireType.LengthDelimited)
             {
+                export.Skip(field, wireType);
                 continue;
             }
 
-            var rsPos = 0;
-            while (rsPos < resourceSpans.Length)
+            var resourceSpans = export.ReadBytes(field, wireType);
+            var rs = new ProtoReader(resourceSpans, "ResourceSpans");
+            while (rs.TryReadTag(out var rsField, out var rsWireType))
             {
-                if (!TryReadField(resourceSpans, ref rsPos, out var rsField, out var scopeSpans))
+                if (rsField != 2 || rsWireType != WireType.LengthDelimited)
                 {
-                    return 0;
-                }
-
-                if (rsField != 2 || scopeSpans.IsEmpty)
-                {
+                    rs.Skip(rsField, rsWireType);
                     continue;
                 }
 
-                var ssPos = 0;
-                while (ssPos < scopeSpans.Length)
+                var ss = new ProtoReader(rs.ReadBytes(rsField, rsWireType), "ScopeSpans");
+                while (ss.TryReadTag(out var ssField, out var ssWireType))
                 {
-                    if (!TryReadField(scopeSpans, ref ssPos, out var ssField, out _))
-                    {
-                        return 0;
-                    }
-
-                    if (ssField == 2)
+                    if (ssField == 2 && ssWireType == WireType.LengthDelimited)
                     {
                         spans++;
                     }
+
+                    ss.Skip(ssField, ssWireType);
                 }
             }
         }
 
         return spans;
-    }
-
-    /// <summary>Reads one field; <paramref name="payload"/> is its bytes for length-delimited fields, else empty.
-    /// Field number 2 with a non-length-delimited wire type is reported as field 0 so it is not counted.</summary>
-    private static bool TryReadField(ReadOnlySpan<byte> buffer, ref int pos, out int field, out ReadOnlySpan<byte> payload)
-    {
-        payload = default;
-        field = 0;
-        if (!TryReadVarint(buffer, ref pos, out var tag))
-        {
-            return false;
-        }
-
-        var wireType = (int)(tag & 7);
-        switch (wireType)
-        {
-            case WireVarint:
-                return TryReadVarint(buffer, ref pos, out _);
-            case WireFixed64:
-                pos += 8;
-                return pos <= buffer.Length;
-            case WireFixed32:
-                pos += 4;
-                return pos <= buffer.Length;
-            case WireLengthDelimited:
-                if (!TryReadVarint(buffer, ref pos, out var length) || length > (ulong)(buffer.Length - pos))
-                {
-                    return false;
-                }
-
-                field = (int)Math.Min(tag >> 3, int.MaxValue);
-                payload = buffer.Slice(pos, (int)length);
-                pos += (int)length;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> buffer, ref int pos, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && pos < buffer.Length; shift += 7)
-        {
-            var b = buffer[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,3 +1,4 @@
+using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.Cli.Load.Otlp;
 using Tempo.Streaming.Cli.Load.Workload;
 
@@ -28,7 +29,7 @@ public static class ShopBatches
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var windows = ExactWindows(spansPerBatch, count);
         var encoder = Workload.CreateEncoder();
-        var writer = new ProtoWriter();
+        var writer = new ProtoBufferWriter(1 << 20);
         var batches = new List<ShopBatch>(count);
         foreach (var (firstTrace, traceCount) in windows)
         {

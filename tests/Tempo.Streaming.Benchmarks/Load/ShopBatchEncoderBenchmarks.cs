@@ -1,3 +1,4 @@
+using Tempo.Streaming.Core.Wire;
 using BenchmarkDotNet.Attributes;
 using Tempo.Streaming.Benchmarks.Infrastructure;
 using Tempo.Streaming.Cli.Load.Otlp;
@@ -18,7 +19,7 @@ public class ShopBatchEncoderBenchmarks
     private const int SpansPerBatch = 1000;
     private const int BatchesPerInvoke = 10;
 
-    private readonly ProtoWriter _writer = new();
+    private readonly ProtoBufferWriter _writer = new(1 << 20);
     private readonly OtlpJsonEncoder _jsonEncoder = new();
     private ShopBatchEncoder _encoder = null!;
     private (long FirstTrace, int TraceCount)[] _windows = [];

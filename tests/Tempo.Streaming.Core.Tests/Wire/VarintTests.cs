@@ -8,7 +8,8 @@ public sealed class VarintTests
 {
     public static TheoryData<ulong> Boundaries()
     {
-        var data = new TheoryData<ulong> { 0, ulong.MaxValue, long.MaxValue, 1UL << 63 };
+        // the loop reaches 63 bits, so long.MaxValue and 1 << 63 (the 9- and 10-byte edges) are in it
+        var data = new TheoryData<ulong> { 0, ulong.MaxValue };
         for (var bits = 7; bits < 64; bits += 7)
         {
             data.Add((1UL << bits) - 1);
