@@ -98,7 +98,15 @@ public sealed partial class TraceDistributor : ITracePusher, IDisposable
             var plan = Prepare(tenant, exportTraceServiceRequest);
             if (plan.Batches.Count > 0)
             {
-                await AppendAllAsync(tenant, plan.Batches, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await AppendAllAsync(tenant, plan.Batches, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // AppendAllAsync awaits every append, failed or not, so the log is done with the buffers.
+                    RecordEncoder.ReturnBuffers(plan.Batches);
+                }
             }
 
             return plan.Result;

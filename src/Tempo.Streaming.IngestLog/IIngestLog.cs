@@ -17,7 +17,8 @@ public interface IIngestLog : IAsyncDisposable
     /// <summary>
     /// Appends records to one partition and completes only once every one of them is durable (Kafka acks=all;
     /// embedded: fsync'd). Returns the offset assigned to each record, in order. Either every record is appended
-    /// or the task faults; a fault means none of them may be assumed durable.
+    /// or the task faults; a fault means none of them may be assumed durable. Once the task has completed, whatever
+    /// its outcome, the log never reads the records' key and value memory again (callers pool those buffers).
     /// </summary>
     ValueTask<long[]> AppendAsync(int partition, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken);
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.IngestLog;
 
@@ -8,8 +10,9 @@ namespace Tempo.Streaming.Distributor.Regrouping;
 /// <c>tempopb.PushBytesRequest { repeated bytes traces = 2; repeated bytes ids = 3; }</c> values, each trace a
 /// marshalled <c>tempopb.Trace</c> with its 16-byte ID at the same index. Traces are packed in request order and a
 /// new record starts when the next trace would push the value past <c>max_record_bytes</c>, as Tempo's
-/// <c>ingest.Encode</c> splits. Each record value is one exactly-sized array written in a single pass; the arrays are
-/// handed to the log, which may keep them (e.g. in a read cache), so they are not pooled.
+/// <c>ingest.Encode</c> splits. Each record value is written in a single pass into an array rented from the shared
+/// pool (records of a 1000-span push are ~100 KB each: fresh arrays would land on the large-object heap and cost a
+/// gen-2 collection every few pushes); <see cref="ReturnBuffers"/> gives them back once the log no longer needs them.
 /// </summary>
 internal static class RecordEncoder
 {
@@ -101,11 +104,28 @@ internal static class RecordEncoder
         return batches;
     }
 
-    private static byte[] Write(ReadOnlySpan<byte> payload, PushWorkspace workspace, int from, int to, int size)
+    /// <summary>
+    /// Returns the record buffers of <paramref name="batches"/> to the pool. Call only once every append of them has
+    /// completed: <see cref="IngestLog.IIngestLog.AppendAsync"/> promises to hold no reference after that.
+    /// </summary>
+    public static void ReturnBuffers(List<PartitionBatch> batches)
     {
-        // Every byte is written below, so skip zeroing (records are usually large-object-heap sized).
-        var value = GC.AllocateUninitializedArray<byte>(size);
-        var writer = new ProtoSpanWriter(value);
+        foreach (var batch in batches)
+        {
+            foreach (var record in batch.Records)
+            {
+                if (MemoryMarshal.TryGetArray(record.Value, out var segment) && segment.Array is { Length: > 0 } array)
+                {
+                    ArrayPool<byte>.Shared.Return(array);
+                }
+            }
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Write(ReadOnlySpan<byte> payload, PushWorkspace workspace, int from, int to, int size)
+    {
+        var value = ArrayPool<byte>.Shared.Rent(size);
+        var writer = new ProtoSpanWriter(value.AsSpan(0, size));
         // Fields in number order, as protobuf serialisers emit them: every trace (2), then every ID (3).
         for (var k = from; k < to; k++)
         {
@@ -123,7 +143,7 @@ internal static class RecordEncoder
             throw new InvalidOperationException($"record encoding wrote {writer.Position} bytes, sized {size}");
         }
 
-        return value;
+        return new ReadOnlyMemory<byte>(value, 0, size);
     }
 
     private static void WriteTrace(ref ProtoSpanWriter writer, PushWorkspace workspace, int traceIndex)
