@@ -1,5 +1,6 @@
 using Tempo.Streaming.Distributor;
 using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.LiveStore;
 using Tempo.Streaming.Receivers.Otlp;
 
 namespace Tempo.Streaming.Server.Configuration;
@@ -27,6 +28,17 @@ public static class ComponentOptions
     {
         MaxAttributeBytes = config.Distributor.MaxAttributeBytes,
         MaxRecordBytes = config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
+    };
+
+    /// <summary><c>live_store</c> and <c>overrides.defaults.global.max_bytes_per_trace</c>.</summary>
+    public static LiveStoreOptions ToLiveStoreOptions(this TempoConfig config) => new()
+    {
+        Path = System.IO.Path.GetFullPath(config.LiveStore.Path),
+        MaxTraceIdle = config.LiveStore.MaxTraceIdle,
+        MaxTraceLive = config.LiveStore.MaxTraceLive,
+        MaxLiveTracesBytes = config.LiveStore.MaxLiveTracesBytes,
+        MaxBytesPerTrace = config.Overrides.MaxBytesPerTrace,
+        BlockCacheBytes = config.LiveStore.BlockCacheSizeBytes,
     };
 
     /// <summary><c>multitenancy_enabled</c> and the OTLP protocol limits.</summary>

@@ -61,6 +61,21 @@ public static class ConfigDocument
                     },
                 },
             },
+            ["live_store"] = new Dictionary<string, object?>
+            {
+                ["path"] = config.LiveStore.Path,
+                ["max_trace_idle"] = GoDuration.Format(config.LiveStore.MaxTraceIdle),
+                ["max_trace_live"] = GoDuration.Format(config.LiveStore.MaxTraceLive),
+                ["max_live_traces_bytes"] = config.LiveStore.MaxLiveTracesBytes,
+                ["block_cache_size_bytes"] = config.LiveStore.BlockCacheSizeBytes,
+            },
+            ["overrides"] = new Dictionary<string, object?>
+            {
+                ["defaults"] = new Dictionary<string, object?>
+                {
+                    ["global"] = new Dictionary<string, object?> { ["max_bytes_per_trace"] = config.Overrides.MaxBytesPerTrace },
+                },
+            },
         };
         return tree;
     }

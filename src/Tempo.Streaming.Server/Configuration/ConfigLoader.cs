@@ -139,6 +139,8 @@ public static class ConfigLoader
             Distributor = BindDistributor(root.Section("distributor"), defaults.Distributor),
             Ingest = BindIngest(root.Section("ingest"), defaults.Ingest),
             Storage = BindStorage(root.Section("storage"), defaults.Storage),
+            LiveStore = BindLiveStore(root.Section("live_store"), defaults.LiveStore),
+            Overrides = BindOverrides(root.Section("overrides"), defaults.Overrides),
         };
         root.EnsureNoUnknownKeys();
         return config;
@@ -253,6 +255,57 @@ public static class ConfigLoader
         }
 
         return ListenEndpoint.TryParse(text, out _, out var error) ? text : throw section.Invalid(key, error!);
+    }
+
+    private static LiveStoreConfig BindLiveStore(YamlSection? section, LiveStoreConfig defaults)
+    {
+        if (section is null)
+        {
+            return defaults;
+        }
+
+        var result = defaults with
+        {
+            Path = section.String("path") ?? defaults.Path,
+            MaxTraceIdle = section.Duration("max_trace_idle") ?? defaults.MaxTraceIdle,
+            MaxTraceLive = section.Duration("max_trace_live") ?? defaults.MaxTraceLive,
+            MaxLiveTracesBytes = section.Integer("max_live_traces_bytes", 0, long.MaxValue, "must be 0 (no limit) or a positive number of bytes")
+                                 ?? defaults.MaxLiveTracesBytes,
+            BlockCacheSizeBytes = section.Integer("block_cache_size_bytes", 1024 * 1024, long.MaxValue, "must be at least 1048576 (1 MiB)")
+                                  ?? defaults.BlockCacheSizeBytes,
+        };
+        if (string.IsNullOrWhiteSpace(result.Path))
+        {
+            throw section.Invalid("path", "must not be empty");
+        }
+
+        if (result.MaxTraceIdle <= TimeSpan.Zero)
+        {
+            throw section.Invalid("max_trace_idle", "must be positive");
+        }
+
+        if (result.MaxTraceLive <= TimeSpan.Zero)
+        {
+            throw section.Invalid("max_trace_live", "must be positive");
+        }
+
+        section.EnsureNoUnknownKeys();
+        return result;
+    }
+
+    private static OverridesConfig BindOverrides(YamlSection? section, OverridesConfig defaults)
+    {
+        var defaultsSection = section?.Section("defaults");
+        var global = defaultsSection?.Section("global");
+        var result = defaults with
+        {
+            MaxBytesPerTrace = global?.Integer("max_bytes_per_trace", 0, long.MaxValue, "must be 0 (no limit) or a positive number of bytes")
+                               ?? defaults.MaxBytesPerTrace,
+        };
+        global?.EnsureNoUnknownKeys();
+        defaultsSection?.EnsureNoUnknownKeys();
+        section?.EnsureNoUnknownKeys();
+        return result;
     }
 
     private static IngestConfig BindIngest(YamlSection? section, IngestConfig defaults)

@@ -23,6 +23,10 @@ public sealed record TempoConfig
 
     public StorageConfig Storage { get; init; } = new();
 
+    public LiveStoreConfig LiveStore { get; init; } = new();
+
+    public OverridesConfig Overrides { get; init; } = new();
+
     /// <summary>The configuration a server started without <c>-config.file</c> runs with.</summary>
     public static TempoConfig Default { get; } = new();
 }
@@ -194,4 +198,30 @@ public sealed record S3StorageConfig
     public bool ForcePathStyle { get; init; }
 
     public string Region { get; init; } = "";
+}
+
+/// <summary><c>live_store</c>: the RocksDB live store (ARCHITECTURE.md §5); timing keys as Tempo's live store.</summary>
+public sealed record LiveStoreConfig
+{
+    /// <summary><c>path</c>: folder of the RocksDB database; everything in it can be rebuilt from the ingest log.</summary>
+    public string Path { get; init; } = "./data/live-store";
+
+    /// <summary><c>max_trace_idle</c>: a trace idle this long stops counting as live (Tempo default 5s).</summary>
+    public TimeSpan MaxTraceIdle { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>max_trace_live</c>: a trace stops counting as live this long after its first span (Tempo default 30s).</summary>
+    public TimeSpan MaxTraceLive { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>max_live_traces_bytes</c>: consumption pauses while live traces hold this many bytes; 0 = off (Tempo default 250000000).</summary>
+    public long MaxLiveTracesBytes { get; init; } = 250_000_000;
+
+    /// <summary><c>block_cache_size_bytes</c>: RocksDB block cache.</summary>
+    public long BlockCacheSizeBytes { get; init; } = 128L * 1024 * 1024;
+}
+
+/// <summary><c>overrides</c>: per-tenant limits; only <c>defaults.global.max_bytes_per_trace</c> so far (Tempo's key path).</summary>
+public sealed record OverridesConfig
+{
+    /// <summary><c>defaults.global.max_bytes_per_trace</c>: larger traces lose their excess spans; 0 = off (Tempo default 5000000).</summary>
+    public long MaxBytesPerTrace { get; init; } = 5_000_000;
 }

@@ -11,6 +11,7 @@ using Tempo.Streaming.Distributor;
 using Tempo.Streaming.Receivers.Grpc;
 using Tempo.Streaming.Receivers.Otlp;
 using Tempo.Streaming.Server.Api;
+using Tempo.Streaming.Server.Api.Query;
 using Tempo.Streaming.Server.Configuration;
 using Tempo.Streaming.Server.Lifecycle;
 using Tempo.Streaming.Server.Metrics;
@@ -56,6 +57,7 @@ public static class TempoServer
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, TempoKestrelSetup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         services.AddTempoApi();
+        services.AddTempoQueryApi();
         // Kestrel waits this long for requests in flight on SIGTERM before the pipeline closes the log.
         services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
     }
@@ -70,6 +72,7 @@ public static class TempoServer
 
         var tempo = app.MapGroup("").WithMetadata(new ListenerRoleMetadata(ListenerRole.TempoHttp));
         tempo.MapTempoApi();
+        tempo.MapTempoQueryApi();
         // gRPC on the HTTP port (Grafana's streaming querier, a later issue): unknown methods answer UNIMPLEMENTED.
         tempo.MapGrpcUnimplementedFallback().WithMetadata(new GrpcOnlyMetadata());
 

@@ -4,17 +4,22 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tempo.Streaming.Distributor;
 using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.LiveStore;
+using Tempo.Streaming.Query.Tags;
+using Tempo.Streaming.Query.Traces;
+using Tempo.Streaming.Server.Api.Query;
 using Tempo.Streaming.Server.Configuration;
 using Tempo.Streaming.Server.Hosting;
 
 namespace Tempo.Streaming.Server.Lifecycle;
 
 /// <summary>
-/// Runs the single binary's write path: opens the ingest log (recovering a torn tail), starts the distributor on an
-/// in-memory partition ring over all partitions, then lets the receivers' pushes through. It starts in the background
+/// Runs the single binary's pipeline: opens the ingest log (recovering a torn tail), starts the distributor on an
+/// in-memory partition ring over all partitions and lets the receivers' pushes through, then opens the live store,
+/// which consumes every partition, and hands it to the query routes. It starts in the background
 /// so the listeners (and <c>/ready</c>, which says what is still starting) are up meanwhile. On shutdown — after
 /// Kestrel has stopped accepting and drained its requests — it waits for pushes still in flight, then closes the
-/// distributor and the log, so every acknowledged record is flushed (ARCHITECTURE.md invariant 1).
+/// distributor, the live store and the log, so every acknowledged record is flushed (ARCHITECTURE.md invariant 1).
 /// A failure to open the log stops the process, as a failed module stops Tempo.
 /// </summary>
 internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
@@ -32,16 +37,21 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
     private readonly ServiceStatus _ingestLog;
     private readonly ServiceStatus _distributor;
     private readonly ServiceStatus? _receivers;
+    private readonly ServiceStatus _liveStore;
+    private readonly QueryServices _queryServices;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _stateLock = new();
     private Task _pipelineStart = Task.CompletedTask;
     private IIngestLog? _log;
     private TraceDistributor? _traceDistributor;
+    private LiveTraceStore? _liveTraceStore;
     private int _closed;
 
     public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener opener,
-        IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory, IMeterFactory meterFactory, ListenerBindings bindings)
+        IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory, IMeterFactory meterFactory, ListenerBindings bindings,
+        QueryServices queryServices)
     {
+        _queryServices = queryServices;
         _config = config;
         _registry = registry;
         _gate = gate;
@@ -58,6 +68,8 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
         {
             _receivers = registry.Register(ServiceRegistry.Receivers);
         }
+
+        _liveStore = registry.Register(ServiceRegistry.LiveStore);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -182,6 +194,42 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
 
         SetState(_distributor, ServiceState.Running);
         UpdateReceivers();
+        await StartLiveStoreAsync(log, cancellationToken);
+    }
+
+    private async Task StartLiveStoreAsync(IIngestLog log, CancellationToken cancellationToken)
+    {
+        SetState(_liveStore, ServiceState.Starting);
+        var options = _config.ToLiveStoreOptions();
+        try
+        {
+            var store = await LiveTraceStore.OpenAsync(options, log, _loggerFactory.CreateLogger("Tempo.Streaming.LiveStore"),
+                _meterFactory, cancellationToken);
+            lock (_stateLock)
+            {
+                _liveTraceStore = store;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            store.Start();
+            _queryServices.Traces = new TraceByIdQuerier([store], [], options.MaxBytesPerTrace);
+            _queryServices.Tags = new TagQuerier([store]);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            Fail(_liveStore, e);
+            return;
+        }
+
+        SetState(_liveStore, ServiceState.Running);
     }
 
     private void OnServerStarted()
@@ -219,10 +267,12 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
         }
 
         TraceDistributor? distributor;
+        LiveTraceStore? liveStore;
         IIngestLog? log;
         lock (_stateLock)
         {
             distributor = _traceDistributor;
+            liveStore = _liveTraceStore;
             log = _log;
         }
 
@@ -231,6 +281,24 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
             SetState(_distributor, ServiceState.Stopping);
             distributor.Dispose();
             SetState(_distributor, ServiceState.Terminated);
+        }
+
+        // The live store reads from the log: it stops before the log closes.
+        if (liveStore is not null)
+        {
+            _queryServices.Traces = null;
+            _queryServices.Tags = null;
+            SetState(_liveStore, ServiceState.Stopping);
+            try
+            {
+                await liveStore.DisposeAsync();
+                SetState(_liveStore, ServiceState.Terminated);
+            }
+            catch (Exception e)
+            {
+                _liveStore.Fail(e);
+                Log.ServiceFailed(_logger, e, _liveStore.Name);
+            }
         }
 
         if (log is null)

@@ -77,6 +77,7 @@ public sealed class ServiceRegistry
     public const string IngestLog = "ingest-log";
     public const string Distributor = "distributor";
     public const string Receivers = "receivers";
+    public const string LiveStore = "live-store";
 
     private readonly List<ServiceStatus> _services = [];
     private volatile bool _shutdownRequested;

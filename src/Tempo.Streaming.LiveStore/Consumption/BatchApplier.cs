@@ -1,0 +1,159 @@
+using Tempo.Streaming.Core.Ids;
+using Tempo.Streaming.LiveStore.Indexing;
+using Tempo.Streaming.LiveStore.Storage;
+using Tempo.Streaming.RocksDb;
+
+namespace Tempo.Streaming.LiveStore.Consumption;
+
+/// <summary>
+/// Writes a prepared batch into RocksDB as ONE write batch: every kept fragment, the updated trace summaries, the new
+/// tag names/values, and the partition's next offset (invariant 3: data and consumed offset commit together, so after a
+/// crash the store resumes exactly after the last applied record — nothing skipped, nothing applied twice).
+/// Applies <c>max_bytes_per_trace</c> against the persisted per-trace totals. Callers serialise calls (the store's
+/// apply lock); the decode/index work was done before, outside the lock.
+/// </summary>
+internal sealed class BatchApplier : IDisposable
+{
+    private const int MaxRememberedKeys = 2_000_000;
+
+    private readonly LiveStoreDatabase _db;
+    private readonly LiveTraces _live;
+    private readonly string _topic;
+    private readonly long _maxBytesPerTrace;
+    private readonly RocksWriteBatch _batch = new();
+    private readonly HashSet<ulong> _writtenTagKeys = [];
+    private readonly Dictionary<int, byte[]> _offsetKeys = [];
+    private byte[] _key = new byte[1024];
+
+    public BatchApplier(LiveStoreDatabase db, LiveTraces live, string topic, long maxBytesPerTrace)
+    {
+        _db = db;
+        _live = live;
+        _topic = topic;
+        _maxBytesPerTrace = maxBytesPerTrace;
+    }
+
+    /// <summary>Spans discarded by the last <see cref="Apply"/>, per tenant (for the discard metric).</summary>
+    public Dictionary<string, long> DiscardedSpans { get; } = new(StringComparer.Ordinal);
+
+    public long StoredSpans { get; private set; }
+
+    public void Apply(PreparedBatch prepared, long nowTicks)
+    {
+        _batch.Clear();
+        DiscardedSpans.Clear();
+        StoredSpans = 0;
+        try
+        {
+            foreach (var fragment in prepared.Fragments)
+            {
+                ApplyFragment(prepared, fragment, nowTicks);
+            }
+
+            Span<byte> offset = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(offset, prepared.NextOffset);
+            _batch.Put(_db.Meta, OffsetKey(prepared.Partition), offset);
+            _db.Db.Write(_batch);
+        }
+        catch
+        {
+            // Cached summaries and "already written" keys may now be ahead of the database: forget them.
+            _live.Clear();
+            _writtenTagKeys.Clear();
+            throw;
+        }
+    }
+
+    private void ApplyFragment(PreparedBatch prepared, in PreparedFragment fragment, long nowTicks)
+    {
+        var tenantPrefix = fragment.Tenant.Prefix;
+        var traceId = fragment.TraceId.Span;
+        var liveKey = new LiveTraceKey(fragment.Tenant.Tenant, TraceId.FromBytes(traceId));
+        if (!_live.TryGet(liveKey, out var trace))
+        {
+            trace = _live.Add(liveKey, ReadSummary(tenantPrefix, traceId), nowTicks);
+        }
+
+        var size = fragment.Bytes.Length;
+        if (_maxBytesPerTrace > 0 && trace.Summary.Bytes + size > _maxBytesPerTrace)
+        {
+            DiscardedSpans[fragment.Tenant.Tenant] = DiscardedSpans.GetValueOrDefault(fragment.Tenant.Tenant) + fragment.Spans;
+            return;
+        }
+
+        EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
+        var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
+        _batch.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
+
+        trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans);
+        _live.Received(trace, size, nowTicks);
+        length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
+        Span<byte> summary = stackalloc byte[TraceSummary.EncodedLength];
+        trace.Summary.WriteTo(summary);
+        _batch.Put(_db.Index, _key.AsSpan(0, length), summary);
+        StoredSpans += fragment.Spans;
+
+        var tags = prepared.Tags;
+        for (var i = fragment.TagsFrom; i < fragment.TagsTo; i++)
+        {
+            var occurrence = tags[i];
+            var name = tags.Name(occurrence);
+            EnsureKeyCapacity(tenantPrefix.Length + 9 + name.Length + occurrence.ValueLength);
+            length = LiveStoreKeys.WriteTagNamePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope);
+            name.CopyTo(_key.AsSpan(length));
+            PutOnce(_key.AsSpan(0, length + name.Length));
+
+            if (occurrence.Type != 0)
+            {
+                length = LiveStoreKeys.WriteTagValuePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope, name);
+                _key[length++] = (byte)occurrence.Type;
+                var value = tags.Value(occurrence);
+                value.CopyTo(_key.AsSpan(length));
+                PutOnce(_key.AsSpan(0, length + value.Length));
+            }
+        }
+    }
+
+    private void PutOnce(ReadOnlySpan<byte> key)
+    {
+        if (_writtenTagKeys.Count >= MaxRememberedKeys)
+        {
+            _writtenTagKeys.Clear();
+        }
+
+        if (_writtenTagKeys.Add(KeyHash.Of(key)))
+        {
+            _batch.Put(_db.Index, key, default);
+        }
+    }
+
+    private TraceSummary ReadSummary(byte[] tenantPrefix, ReadOnlySpan<byte> traceId)
+    {
+        EnsureKeyCapacity(tenantPrefix.Length + 17);
+        var length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
+        // Only traces not seen within max_trace_idle get here; for new ones the bloom filter answers without a read.
+        var stored = _db.Db.Get(_db.Index, _key.AsSpan(0, length));
+        return stored is null ? default : TraceSummary.Read(stored);
+    }
+
+    private byte[] OffsetKey(int partition)
+    {
+        if (!_offsetKeys.TryGetValue(partition, out var key))
+        {
+            key = LiveStoreKeys.ConsumedOffsetKey(_topic, partition);
+            _offsetKeys[partition] = key;
+        }
+
+        return key;
+    }
+
+    private void EnsureKeyCapacity(int length)
+    {
+        if (_key.Length < length)
+        {
+            _key = new byte[Math.Max(length, _key.Length * 2)];
+        }
+    }
+
+    public void Dispose() => _batch.Dispose();
+}

@@ -1,0 +1,49 @@
+using Tempo.Streaming.LiveStore.Indexing;
+
+namespace Tempo.Streaming.LiveStore.Consumption;
+
+/// <summary>
+/// One fetched range of a partition, decoded and indexed outside the apply lock: the fragments to store with their
+/// tag occurrences, the records that had to be skipped, and the offset consumption continues from once it is applied.
+/// Reused by its consumer from fetch to fetch.
+/// </summary>
+internal sealed class PreparedBatch
+{
+    public PreparedBatch(int partition) => Partition = partition;
+
+    public int Partition { get; }
+
+    public List<PreparedFragment> Fragments { get; } = [];
+
+    public TagOccurrences Tags { get; } = new();
+
+    /// <summary>Records skipped because they could not be decoded: (tenant or "", spans counted, reason).</summary>
+    public List<SkippedRecord> Skipped { get; } = [];
+
+    public int Records { get; set; }
+
+    public long RecordBytes { get; set; }
+
+    /// <summary>The offset after the last record of the batch: what the store records as consumed.</summary>
+    public long NextOffset { get; set; }
+
+    public void Clear()
+    {
+        Fragments.Clear();
+        Tags.Clear();
+        Skipped.Clear();
+        Records = 0;
+        RecordBytes = 0;
+    }
+}
+
+/// <param name="TraceId">16 bytes inside the record value.</param>
+/// <param name="Bytes">The marshalled <c>tempopb.Trace</c> fragment inside the record value.</param>
+/// <param name="TagsFrom">First of this fragment's occurrences in <see cref="PreparedBatch.Tags"/>.</param>
+internal readonly record struct PreparedFragment(TenantKey Tenant, ReadOnlyMemory<byte> TraceId, ReadOnlyMemory<byte> Bytes,
+    long Offset, int Index, int Spans, ulong StartUnixNanos, ulong EndUnixNanos, int TagsFrom, int TagsTo);
+
+internal readonly record struct SkippedRecord(long Offset, string Tenant, long Spans, string Error);
+
+/// <summary>A tenant and its key prefix (<c>tenant \0</c>), interned per consumer.</summary>
+internal sealed record TenantKey(string Tenant, byte[] Prefix);

@@ -1,0 +1,147 @@
+using System.Text;
+using Tempo.Streaming.Core;
+using Tempo.Streaming.Core.Wire;
+using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.LiveStore.Indexing;
+using Tempo.Streaming.LiveStore.Storage;
+
+namespace Tempo.Streaming.LiveStore.Consumption;
+
+/// <summary>
+/// Decodes ingest-log records (key = tenant, value = <c>tempopb.PushBytesRequest</c>: field 2 the marshalled traces,
+/// field 3 their 16-byte IDs, parallel) and indexes every fragment. A record is all or nothing: if its key is not a
+/// valid tenant, the request does not parse, the ID and trace lists do not pair up, or any fragment is malformed, the
+/// whole record is skipped and reported — never retried, so one bad record cannot stall a partition (invariant 5).
+/// </summary>
+internal sealed class RecordPreparer
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly FragmentIndexer _indexer = new();
+    private readonly Dictionary<string, TenantKey> _tenants = new(StringComparer.Ordinal);
+    private readonly List<(int Start, int Length)> _traces = [];
+    private readonly List<(int Start, int Length)> _ids = [];
+    private byte[] _lastTenantBytes = [];
+    private TenantKey? _lastTenant;
+
+    public void Prepare(IReadOnlyList<LogRecord> records, PreparedBatch batch)
+    {
+        batch.Clear();
+        foreach (var record in records)
+        {
+            batch.Records++;
+            batch.RecordBytes += record.Value.Length;
+            batch.NextOffset = record.Offset + 1;
+            PrepareRecord(record, batch);
+        }
+    }
+
+    private void PrepareRecord(LogRecord record, PreparedBatch batch)
+    {
+        var tenant = ResolveTenant(record.Key.Span, out var tenantError);
+        if (tenant is null)
+        {
+            batch.Skipped.Add(new SkippedRecord(record.Offset, "", 0, tenantError!));
+            return;
+        }
+
+        var fragmentsBefore = batch.Fragments.Count;
+        var tagsBefore = batch.Tags.Count;
+        try
+        {
+            SplitRequest(record.Value.Span);
+            for (var i = 0; i < _traces.Count; i++)
+            {
+                var (idStart, idLength) = _ids[i];
+                if (idLength != 16)
+                {
+                    ProtoReader.ThrowInvalid($"trace ID {i} is {idLength} bytes, not 16");
+                }
+
+                var (traceStart, traceLength) = _traces[i];
+                var bytes = record.Value.Slice(traceStart, traceLength);
+                var tagsFrom = batch.Tags.Count;
+                _indexer.Index(bytes.Span, batch.Tags);
+                batch.Fragments.Add(new PreparedFragment(tenant, record.Value.Slice(idStart, 16), bytes, record.Offset, i,
+                    _indexer.Spans, _indexer.StartUnixNanos, _indexer.EndUnixNanos, tagsFrom, batch.Tags.Count));
+            }
+        }
+        catch (InvalidProtobufException e)
+        {
+            // Count what was decodable so the discard metric says roughly how much was lost; at least the record itself.
+            long spans = 0;
+            for (var i = fragmentsBefore; i < batch.Fragments.Count; i++)
+            {
+                spans += batch.Fragments[i].Spans;
+            }
+
+            batch.Fragments.RemoveRange(fragmentsBefore, batch.Fragments.Count - fragmentsBefore);
+            batch.Tags.Truncate(tagsBefore);
+            batch.Skipped.Add(new SkippedRecord(record.Offset, tenant.Tenant, Math.Max(1, spans), e.Message));
+        }
+    }
+
+    private void SplitRequest(ReadOnlySpan<byte> value)
+    {
+        _traces.Clear();
+        _ids.Clear();
+        var request = new ProtoReader(value, "PushBytesRequest");
+        while (request.TryReadTag(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 2:
+                    _traces.Add(request.ReadLengthDelimited(field, wireType));
+                    break;
+                case 3:
+                    _ids.Add(request.ReadLengthDelimited(field, wireType));
+                    break;
+                default:
+                    request.Skip(field, wireType);
+                    break;
+            }
+        }
+
+        if (_traces.Count != _ids.Count)
+        {
+            ProtoReader.ThrowInvalid($"PushBytesRequest has {_traces.Count} traces but {_ids.Count} trace IDs");
+        }
+    }
+
+    private TenantKey? ResolveTenant(ReadOnlySpan<byte> key, out string? error)
+    {
+        error = null;
+        if (_lastTenant is not null && key.SequenceEqual(_lastTenantBytes))
+        {
+            return _lastTenant;
+        }
+
+        string tenant;
+        try
+        {
+            tenant = StrictUtf8.GetString(key);
+        }
+        catch (DecoderFallbackException)
+        {
+            error = "record key is not UTF-8";
+            return null;
+        }
+
+        error = Tenants.ValidateTenantId(tenant);
+        if (error is not null)
+        {
+            error = $"record key is not a valid tenant: {error}";
+            return null;
+        }
+
+        if (!_tenants.TryGetValue(tenant, out var interned))
+        {
+            interned = new TenantKey(tenant, LiveStoreKeys.TenantPrefix(tenant));
+            _tenants[tenant] = interned;
+        }
+
+        _lastTenantBytes = key.ToArray();
+        _lastTenant = interned;
+        return interned;
+    }
+}

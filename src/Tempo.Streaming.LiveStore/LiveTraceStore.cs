@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Tempo.Streaming.Core.Querying;
+using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.LiveStore.Consumption;
+using Tempo.Streaming.LiveStore.Querying;
+using Tempo.Streaming.LiveStore.Storage;
+
+namespace Tempo.Streaming.LiveStore;
+
+/// <summary>
+/// The live store (ARCHITECTURE.md §5): consumes its partitions of the ingest log into RocksDB — each record's
+/// fragments, index entries and the consumed offset in one atomic write — and serves recent trace-by-ID and tag
+/// queries from it. Where a partition resumes: the offset this database stored (exactly-once across crashes), else the
+/// consumer group's committed offset (a replica with an empty disk; offsets are committed once blocks are durable),
+/// else the start of the log.
+/// </summary>
+public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDisposable
+{
+    private static readonly long ExpireEveryTicks = TimeSpan.FromMilliseconds(250).Ticks;
+
+    private readonly LiveStoreOptions _options;
+    private readonly IIngestLog _log;
+    private readonly ILogger _logger;
+    private readonly LiveStoreDatabase _db;
+    private readonly LiveStoreMetrics _metrics;
+    private readonly LiveTraces _live;
+    private readonly BatchApplier _applier;
+    private readonly TraceReader _traces;
+    private readonly TagIndexReader _tags;
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
+    private readonly List<PartitionConsumer> _consumers = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
+    private long _lastExpiryTicks;
+    private int _paused;
+    private int _disposed;
+
+    private LiveTraceStore(LiveStoreOptions options, IIngestLog log, LiveStoreDatabase db, ILogger logger, IMeterFactory? meterFactory)
+    {
+        _options = options;
+        _log = log;
+        _db = db;
+        _logger = logger;
+        _metrics = new LiveStoreMetrics(meterFactory);
+        _live = new LiveTraces(options.MaxTraceIdle, options.MaxTraceLive);
+        _applier = new BatchApplier(db, _live, log.Topic, options.MaxBytesPerTrace);
+        _traces = new TraceReader(db);
+        _tags = new TagIndexReader(db);
+        _metrics.ObserveLiveTraces(() => _live.Count, () => _live.Bytes);
+    }
+
+    /// <summary>Opens (or creates) the database and decides where each partition resumes; call <see cref="Start"/> to consume.</summary>
+    public static async Task<LiveTraceStore> OpenAsync(LiveStoreOptions options, IIngestLog log, ILogger logger,
+        IMeterFactory? meterFactory, CancellationToken cancellationToken)
+    {
+        var db = LiveStoreDatabase.Open(options.Path, options.BlockCacheBytes);
+        LiveTraceStore? store = null;
+        try
+        {
+            store = new LiveTraceStore(options, log, db, logger, meterFactory);
+            var partitions = options.Partitions.Count > 0 ? options.Partitions : Enumerable.Range(0, log.PartitionCount).ToArray();
+            foreach (var partition in partitions)
+            {
+                if (partition < 0 || partition >= log.PartitionCount)
+                {
+                    throw new ArgumentException($"partition {partition} does not exist: the ingest log {log.Topic} has {log.PartitionCount}");
+                }
+
+                var (offset, source) = await store.ResumeOffsetAsync(partition, cancellationToken);
+                Log.PartitionResumes(logger, options.Path, partition, offset, source);
+                store._consumers.Add(new PartitionConsumer(store, log, partition, offset, options, logger));
+            }
+
+            store._metrics.ObserveLag(store.MeasureLag);
+            return store;
+        }
+        catch
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+            else
+            {
+                db.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The partitions this store consumes.</summary>
+    public IReadOnlyList<int> Partitions => _consumers.Select(c => c.Partition).ToArray();
+
+    /// <summary>Starts one consumer per partition.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        foreach (var consumer in _consumers)
+        {
+            _running.Add(Task.Run(() => consumer.RunAsync(_stopping.Token)));
+        }
+    }
+
+    /// <summary>The next offset to consume of a partition: every record before it is queryable.</summary>
+    public long GetConsumedOffset(int partition) =>
+        _consumers.FirstOrDefault(c => c.Partition == partition)?.NextOffset
+        ?? throw new ArgumentOutOfRangeException(nameof(partition), partition, "this live store does not consume that partition");
+
+    public long LiveTracesBytes => _live.Bytes;
+
+    public ValueTask<TraceFragments> FindTraceAsync(string tenant, ReadOnlyMemory<byte> traceId, QueryWindow window,
+        CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_traces.Find(tenant, traceId.Span, window));
+
+    public ValueTask<TagNamesResult> GetTagNamesAsync(TagNamesQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_tags.GetTagNames(query));
+
+    public ValueTask<TagValuesResult> GetTagValuesAsync(TagValuesQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_tags.GetTagValues(query));
+
+    internal long? ReadConsumedOffset(int partition) => _db.ReadConsumedOffset(_log.Topic, partition);
+
+    internal async Task ApplyAsync(PreparedBatch prepared, CancellationToken cancellationToken)
+    {
+        foreach (var skipped in prepared.Skipped)
+        {
+            Log.RecordSkipped(_logger, prepared.Partition, skipped.Offset, skipped.Tenant, skipped.Error);
+        }
+
+        long stored;
+        Dictionary<string, long>? discarded = null;
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var now = Stopwatch.GetTimestamp();
+            var nowTicks = (long)(now * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            ExpireIfDue(nowTicks);
+            _applier.Apply(prepared, nowTicks);
+            stored = _applier.StoredSpans;
+            if (_applier.DiscardedSpans.Count > 0)
+            {
+                discarded = new Dictionary<string, long>(_applier.DiscardedSpans);
+            }
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
+
+        var partitionTag = new KeyValuePair<string, object?>("partition", prepared.Partition);
+        _metrics.RecordsConsumed.Add(prepared.Records, partitionTag);
+        _metrics.BytesConsumed.Add(prepared.RecordBytes, partitionTag);
+        _metrics.SpansStored.Add(stored);
+        foreach (var skipped in prepared.Skipped)
+        {
+            _metrics.DecodeFailures.Add(1, partitionTag);
+            _metrics.DiscardedSpans.Add(skipped.Spans, Reason(LiveStoreMetrics.ReasonDecodingFailed), Tenant(skipped.Tenant));
+        }
+
+        if (discarded is not null)
+        {
+            foreach (var (tenant, spans) in discarded)
+            {
+                _metrics.DiscardedSpans.Add(spans, Reason(LiveStoreMetrics.ReasonTraceTooLarge), Tenant(tenant));
+            }
+        }
+    }
+
+    /// <summary>Waits while live traces are at <c>max_live_traces_bytes</c>; they expire with time, so this always ends.</summary>
+    internal async Task WaitForLiveCapacityAsync(CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxLiveTracesBytes;
+        if (limit <= 0 || _live.Bytes < limit)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _paused, 1) == 0)
+        {
+            _metrics.ConsumptionPauses.Add(1);
+            Log.ConsumptionPaused(_logger, _live.Bytes, limit);
+        }
+
+        while (_live.Bytes >= limit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+            await _applyLock.WaitAsync(cancellationToken);
+            try
+            {
+                ExpireIfDue((long)(Stopwatch.GetTimestamp() * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+            }
+            finally
+            {
+                _applyLock.Release();
+            }
+        }
+
+        Interlocked.Exchange(ref _paused, 0);
+    }
+
+    private void ExpireIfDue(long nowTicks)
+    {
+        if (nowTicks - _lastExpiryTicks >= ExpireEveryTicks)
+        {
+            _lastExpiryTicks = nowTicks;
+            _live.Expire(nowTicks);
+        }
+    }
+
+    private async Task<(long Offset, string Source)> ResumeOffsetAsync(int partition, CancellationToken cancellationToken)
+    {
+        if (_db.ReadConsumedOffset(_log.Topic, partition) is { } stored)
+        {
+            return (stored, "stored in the live store");
+        }
+
+        if (await _log.GetCommittedAsync(_options.ConsumerGroup, partition, cancellationToken) is { } committed)
+        {
+            return (committed, $"committed offset of group {_options.ConsumerGroup}");
+        }
+
+        return (await _log.GetLogStartOffsetAsync(partition, cancellationToken), "start of the log");
+    }
+
+    private IEnumerable<Measurement<long>> MeasureLag()
+    {
+        var measurements = new List<Measurement<long>>(_consumers.Count);
+        foreach (var consumer in _consumers)
+        {
+            var highWatermark = _log.GetHighWatermarkAsync(consumer.Partition, CancellationToken.None);
+            if (highWatermark.IsCompletedSuccessfully)
+            {
+                measurements.Add(new Measurement<long>(Math.Max(0, highWatermark.Result - consumer.NextOffset),
+                    new KeyValuePair<string, object?>("partition", consumer.Partition)));
+            }
+        }
+
+        return measurements;
+    }
+
+    private static KeyValuePair<string, object?> Reason(string reason) => new("reason", reason);
+
+    private static KeyValuePair<string, object?> Tenant(string tenant) => new("tenant", tenant);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Wait for an apply in flight, then close: every write either landed with its offset or not at all.
+        await _applyLock.WaitAsync();
+        _applier.Dispose();
+        _db.Dispose();
+        _metrics.Dispose();
+        _stopping.Dispose();
+        Log.Closed(_logger, _options.Path);
+    }
+}
