@@ -1,0 +1,46 @@
+namespace Tempo.Streaming.RocksDb.Native;
+
+/// <summary>
+/// The native option objects needed to list and open a database, built from <see cref="RocksDbOptions"/>. All of them
+/// can be destroyed right after <c>rocksdb_open_column_families</c>: the DB copies its options, the table factory
+/// copied the table options, and the cache and filter policy live on through the shared_ptrs the factory holds.
+/// </summary>
+internal sealed class NativeOpenOptions : IDisposable
+{
+    private readonly OptionsHandle _options;
+
+    internal NativeOpenOptions(RocksDbOptions options)
+    {
+        _options = new OptionsHandle();
+        var o = _options.Pointer;
+        RocksNative.rocksdb_options_set_create_if_missing(o, options.CreateIfMissing ? (byte)1 : (byte)0);
+        // The caller lists every column family it needs; the ones not on disk yet are created at open.
+        RocksNative.rocksdb_options_set_create_missing_column_families(o, 1);
+        RocksNative.rocksdb_options_set_compression(o, (int)options.Compression);
+        // bottommost_compression defaults to "same as compression", but set it explicitly so the OPTIONS file states it.
+        RocksNative.rocksdb_options_set_bottommost_compression(o, (int)options.Compression);
+        RocksNative.rocksdb_options_set_max_background_jobs(o, options.BackgroundJobs);
+        RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)options.WriteBufferBytes);
+        RocksNative.rocksdb_options_set_keep_log_file_num(o, (nuint)options.KeepInfoLogFiles);
+
+        using var table = new BlockBasedTableOptionsHandle();
+        using (var cache = new LruCacheHandle(options.BlockCacheBytes))
+        {
+            RocksNative.rocksdb_block_based_options_set_block_cache(table.Pointer, cache.Pointer);
+        }
+
+        if (options.BloomBitsPerKey > 0)
+        {
+            // Ownership of the policy passes to the table options (no destroy on our side).
+            RocksNative.rocksdb_block_based_options_set_filter_policy(table.Pointer,
+                RocksNative.rocksdb_filterpolicy_create_bloom_full(options.BloomBitsPerKey));
+        }
+
+        RocksNative.rocksdb_options_set_block_based_table_factory(o, table.Pointer);
+    }
+
+    /// <summary>Valid until <see cref="Dispose"/>; the same object serves as DB options and as every column family's options.</summary>
+    internal nint Pointer => _options.Pointer;
+
+    public void Dispose() => _options.Dispose();
+}

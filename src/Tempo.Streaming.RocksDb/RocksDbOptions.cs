@@ -1,0 +1,61 @@
+namespace Tempo.Streaming.RocksDb;
+
+/// <summary>
+/// How a <see cref="RocksDatabase"/> is opened. The same column-family options apply to every column family, and they
+/// share one LRU block cache. Validated by <see cref="RocksDatabase.Open"/>, never on a hot path.
+/// </summary>
+public sealed class RocksDbOptions
+{
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>The defaults below.</summary>
+    public static RocksDbOptions Default { get; } = new();
+
+    /// <summary>Create the directory and the database when absent; otherwise opening a missing database is an error.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>Codec for every level, including the bottommost one (where most data ends up).</summary>
+    public RocksCompression Compression { get; init; } = RocksCompression.Zstd;
+
+    /// <summary>Capacity of the LRU block cache shared by all column families.</summary>
+    public long BlockCacheBytes { get; init; } = 64 * MiB;
+
+    /// <summary>RocksDB's <c>max_background_jobs</c> (flushes + compactions); RocksDB grows its thread pools to match.</summary>
+    public int BackgroundJobs { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Memtable size per column family before it is switched and flushed.</summary>
+    public long WriteBufferBytes { get; init; } = 64 * MiB;
+
+    /// <summary>
+    /// Bits per key of the block-based table's full bloom filter: 10 gives about 1% false positives, so point
+    /// lookups of absent keys (trace IDs not in the live store) rarely touch a data block. 0 disables the filter.
+    /// </summary>
+    public int BloomBitsPerKey { get; init; } = 10;
+
+    /// <summary>How many old info LOG files RocksDB keeps (it rolls one per open); RocksDB's own default is 1000.</summary>
+    public int KeepInfoLogFiles { get; init; } = 10;
+
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(Compression))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Compression), Compression,
+                "RocksDbOptions.Compression must be None, Snappy, Zlib, Lz4 or Zstd");
+        }
+
+        ThrowIfBelow(BlockCacheBytes, 1, nameof(BlockCacheBytes));
+        ThrowIfBelow(BackgroundJobs, 1, nameof(BackgroundJobs));
+        // RocksDB sanitizes write_buffer_size below 64 KiB up to 64 KiB; reject instead of silently changing it.
+        ThrowIfBelow(WriteBufferBytes, 64 * 1024, nameof(WriteBufferBytes));
+        ThrowIfBelow(BloomBitsPerKey, 0, nameof(BloomBitsPerKey));
+        ThrowIfBelow(KeepInfoLogFiles, 1, nameof(KeepInfoLogFiles));
+    }
+
+    private static void ThrowIfBelow(long value, long minimum, string name)
+    {
+        if (value < minimum)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"RocksDbOptions.{name} must be at least {minimum}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace Tempo.Streaming.RocksDb.Tests;
+
+public sealed class CompressionTests : IDisposable
+{
+    private readonly TempDatabaseDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(RocksCompression.Zstd, "kZSTD", "ZSTD")]
+    [InlineData(RocksCompression.Lz4, "kLZ4Compression", "LZ4")]
+    [InlineData(RocksCompression.None, "kNoCompression", "NoCompression")]
+    public void The_configured_codec_is_in_the_options_file_and_the_sst_files(RocksCompression codec, string optionName, string sstName)
+    {
+        using (var db = _dir.Open(new RocksDbOptions { Compression = codec }, "traces"))
+        {
+            var cf = db.GetColumnFamily("traces");
+            var value = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("service.name=checkout;", 20)));
+            for (var i = 0; i < 1000; i++)
+            {
+                db.Put(cf, Encoding.UTF8.GetBytes($"key-{i:D6}"), value);
+            }
+
+            db.Flush();
+            db.CompactRange(cf, default, default); // bottommost level output too
+        }
+
+        // RocksDB persists the options it runs with in OPTIONS-<n>; the latest one describes this open.
+        var optionsFile = Directory.GetFiles(_dir.DatabasePath, "OPTIONS-*").OrderBy(f => f, StringComparer.Ordinal).Last();
+        var options = File.ReadAllText(optionsFile);
+        var tracesSection = options[options.IndexOf("[CFOptions \"traces\"]", StringComparison.Ordinal)..];
+        tracesSection.Should().Contain($"compression={optionName}").And.Contain($"bottommost_compression={optionName}");
+
+        // Each SST's table properties name its compression codec.
+        var ssts = Directory.GetFiles(_dir.DatabasePath, "*.sst");
+        ssts.Should().NotBeEmpty();
+        foreach (var sst in ssts)
+        {
+            Encoding.Latin1.GetString(File.ReadAllBytes(sst)).Should().Contain(sstName, $"{Path.GetFileName(sst)} is {codec}");
+        }
+    }
+
+    [Fact]
+    public void Zstd_shrinks_repetitive_data_compared_with_no_compression()
+    {
+        var sizes = new Dictionary<RocksCompression, long>();
+        foreach (var codec in new[] { RocksCompression.None, RocksCompression.Zstd })
+        {
+            var path = Path.Combine(_dir.Root, codec.ToString());
+            using var db = RocksDatabase.Open(path, new RocksDbOptions { Compression = codec }, ["traces"]);
+            var cf = db.GetColumnFamily("traces");
+            var value = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("http.request.method=GET;", 10)));
+            for (var i = 0; i < 2000; i++)
+            {
+                db.Put(cf, Encoding.UTF8.GetBytes($"key-{i:D6}"), value);
+            }
+
+            db.Flush();
+            sizes[codec] = long.Parse(db.GetProperty(cf, "rocksdb.total-sst-files-size")!);
+        }
+
+        sizes[RocksCompression.Zstd].Should().BeLessThan(sizes[RocksCompression.None] / 4);
+    }
+}
