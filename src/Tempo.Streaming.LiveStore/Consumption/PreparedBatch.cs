@@ -17,7 +17,7 @@ internal sealed class PreparedBatch
 
     public TagOccurrences Tags { get; } = new();
 
-    /// <summary>Records skipped because they could not be decoded: (tenant or "", spans counted, reason).</summary>
+    /// <summary>Records skipped because they could not be decoded: tenant ("" when the key is no tenant), spans counted (at least 1 per record), why.</summary>
     public List<SkippedRecord> Skipped { get; } = [];
 
     public int Records { get; set; }

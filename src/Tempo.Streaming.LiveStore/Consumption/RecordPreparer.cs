@@ -41,7 +41,7 @@ internal sealed class RecordPreparer
         var tenant = ResolveTenant(record.Key.Span, out var tenantError);
         if (tenant is null)
         {
-            batch.Skipped.Add(new SkippedRecord(record.Offset, "", 0, tenantError!));
+            batch.Skipped.Add(new SkippedRecord(record.Offset, "", 1, tenantError!));
             return;
         }
 
