@@ -20,7 +20,8 @@ namespace Tempo.Streaming.Query.Json;
 /// <item>enums by name, unknown enum numbers as bare numbers (jsonpb quotes only names it knows);</item>
 /// <item>the set member of an AnyValue oneof always printed, even a zero (<c>{"intValue":"0"}</c>).</item>
 /// </list>
-/// Property names are pre-encoded and IDs go straight from the message's bytes into the writer, so writing a span
+/// Property names are pre-encoded, IDs go straight from the message's bytes into the writer and lists are walked by
+/// index (RepeatedField's enumerator is a heap object), so writing a span
 /// allocates nothing.
 /// </summary>
 public static class OtlpJsonpbWriter
@@ -97,8 +98,9 @@ public static class OtlpJsonpbWriter
         if (trace.ResourceSpans.Count > 0)
         {
             writer.WriteStartArray(resourceSpansName);
-            foreach (var batch in trace.ResourceSpans)
+            for (var batchIndex = 0; batchIndex < trace.ResourceSpans.Count; batchIndex++)
             {
+                var batch = trace.ResourceSpans[batchIndex];
                 WriteResourceSpans(writer, batch);
             }
 
@@ -120,8 +122,9 @@ public static class OtlpJsonpbWriter
         if (batch.ScopeSpans.Count > 0)
         {
             writer.WriteStartArray(ScopeSpans);
-            foreach (var scopeSpans in batch.ScopeSpans)
+            for (var scopeSpansIndex = 0; scopeSpansIndex < batch.ScopeSpans.Count; scopeSpansIndex++)
             {
+                var scopeSpans = batch.ScopeSpans[scopeSpansIndex];
                 WriteScopeSpans(writer, scopeSpans);
             }
 
@@ -140,8 +143,9 @@ public static class OtlpJsonpbWriter
         if (resource.EntityRefs.Count > 0)
         {
             writer.WriteStartArray(EntityRefs);
-            foreach (var entity in resource.EntityRefs)
+            for (var entityIndex = 0; entityIndex < resource.EntityRefs.Count; entityIndex++)
             {
+                var entity = resource.EntityRefs[entityIndex];
                 writer.WriteStartObject();
                 WriteNonEmpty(writer, SchemaUrl, entity.SchemaUrl);
                 WriteNonEmpty(writer, Type, entity.Type);
@@ -173,8 +177,9 @@ public static class OtlpJsonpbWriter
         if (scopeSpans.Spans.Count > 0)
         {
             writer.WriteStartArray(Spans);
-            foreach (var span in scopeSpans.Spans)
+            for (var spanIndex = 0; spanIndex < scopeSpans.Spans.Count; spanIndex++)
             {
+                var span = scopeSpans.Spans[spanIndex];
                 WriteSpan(writer, span);
             }
 
@@ -210,8 +215,9 @@ public static class OtlpJsonpbWriter
         if (span.Events.Count > 0)
         {
             writer.WriteStartArray(Events);
-            foreach (var spanEvent in span.Events)
+            for (var spanEventIndex = 0; spanEventIndex < span.Events.Count; spanEventIndex++)
             {
+                var spanEvent = span.Events[spanEventIndex];
                 writer.WriteStartObject();
                 if (spanEvent.TimeUnixNano != 0)
                 {
@@ -231,8 +237,9 @@ public static class OtlpJsonpbWriter
         if (span.Links.Count > 0)
         {
             writer.WriteStartArray(Links);
-            foreach (var link in span.Links)
+            for (var linkIndex = 0; linkIndex < span.Links.Count; linkIndex++)
             {
+                var link = span.Links[linkIndex];
                 writer.WriteStartObject();
                 WriteBytes(writer, TraceId, link.TraceId.Span);
                 WriteBytes(writer, SpanId, link.SpanId.Span);
@@ -296,8 +303,9 @@ public static class OtlpJsonpbWriter
                 if (value.ArrayValue.Values.Count > 0)
                 {
                     writer.WriteStartArray(Values);
-                    foreach (var item in value.ArrayValue.Values)
+                    for (var itemIndex = 0; itemIndex < value.ArrayValue.Values.Count; itemIndex++)
                     {
+                        var item = value.ArrayValue.Values[itemIndex];
                         WriteAnyValue(writer, item);
                     }
 
@@ -331,8 +339,9 @@ public static class OtlpJsonpbWriter
         }
 
         writer.WriteStartArray(name);
-        foreach (var attribute in attributes)
+        for (var attributeIndex = 0; attributeIndex < attributes.Count; attributeIndex++)
         {
+            var attribute = attributes[attributeIndex];
             WriteKeyValue(writer, attribute);
         }
 
@@ -347,8 +356,9 @@ public static class OtlpJsonpbWriter
         }
 
         writer.WriteStartArray(name);
-        foreach (var value in values)
+        for (var valueIndex = 0; valueIndex < values.Count; valueIndex++)
         {
+            var value = values[valueIndex];
             writer.WriteStringValue(value);
         }
 
