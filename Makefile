@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -38,6 +38,10 @@ bench:
 ## bench-ingest: end-to-end acknowledged spans/s and peak RSS per OTLP protocol (3 runs x 30 s each by default)
 bench-ingest:
 	scripts/bench-ingest.sh $(ARGS)
+
+## bench-livestore: live-store consumption (harness and end to end), freshness at 75k spans/s, trace by ID with 1M traces (medians of 3 runs)
+bench-livestore:
+	scripts/bench-livestore.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Tempo.Streaming.Cli.Measurement;
 
 namespace Tempo.Streaming.Cli.Load;
 
@@ -111,7 +112,6 @@ internal sealed class LoadStatistics
                 latencies.AddRange(list);
             }
         }
-        latencies.Sort();
         var spans = Interlocked.Read(ref _acknowledgedSpans);
         return new LoadSummary
         {
@@ -125,8 +125,7 @@ internal sealed class LoadStatistics
             FailedSpans = Interlocked.Read(ref _failedSpans),
             SpansPerSecond = elapsed.TotalSeconds > 0 ? spans / elapsed.TotalSeconds : 0,
             MedianSpansPerSecond = MedianOfWholeSeconds(elapsed),
-            Latency = new LatencySummary(Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99),
-                latencies.Count == 0 ? 0 : latencies[^1], latencies.Count),
+            Latency = Percentiles.Summarize(latencies),
             ErrorsByKind = new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
             ErrorExamples = new SortedDictionary<string, string>(_errorExamples, StringComparer.Ordinal),
             ProtobufBytes = Interlocked.Read(ref _protobufBytes),
@@ -153,18 +152,6 @@ internal sealed class LoadStatistics
                 rates[i] = i < _spansPerSecond.Length ? _spansPerSecond[i] : 0;
             }
         }
-        Array.Sort(rates);
-        return whole % 2 == 1 ? rates[whole / 2] : (rates[(whole / 2) - 1] + rates[whole / 2]) / 2;
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    private static double Percentile(List<double> sorted, double quantile)
-    {
-        if (sorted.Count == 0)
-        {
-            return 0;
-        }
-        var rank = (int)Math.Ceiling(quantile * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+        return Percentiles.Median(rates);
     }
 }
