@@ -124,6 +124,41 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Live_store_and_override_keys_are_read()
+    {
+        var config = ConfigLoader.Parse("""
+            live_store:
+              path: /var/tempo/live
+              max_trace_idle: 2s
+              max_trace_live: 1m
+              max_live_traces_bytes: 1000
+              block_cache_size_bytes: 2097152
+            overrides:
+              defaults:
+                global:
+                  max_bytes_per_trace: 0
+            """);
+
+        config.LiveStore.Should().Be(new LiveStoreConfig
+        {
+            Path = "/var/tempo/live",
+            MaxTraceIdle = TimeSpan.FromSeconds(2),
+            MaxTraceLive = TimeSpan.FromMinutes(1),
+            MaxLiveTracesBytes = 1000,
+            BlockCacheSizeBytes = 2 * 1024 * 1024,
+        });
+        config.Overrides.MaxBytesPerTrace.Should().Be(0);
+    }
+
+    [Fact]
+    public void An_unknown_override_key_is_named_with_its_path()
+    {
+        var act = () => ConfigLoader.Parse("overrides:\n  defaults:\n    global:\n      max_bytes_per_tracee: 5\n");
+
+        act.Should().Throw<ConfigException>().Which.Message.Should().Contain("unknown key \"overrides.defaults.global.max_bytes_per_tracee\"");
+    }
+
+    [Fact]
     public void Keys_left_out_keep_their_defaults()
     {
         var config = ConfigLoader.Parse("server:\n  http_listen_port: 3300\n");
@@ -201,6 +236,9 @@ public sealed class ConfigLoaderTests
     [InlineData("distributor:\n  receivers:\n    otlp:\n      protocols:\n        http:\n          endpoint: localhost:99999\n", "distributor.receivers.otlp.protocols.http.endpoint: invalid endpoint \"localhost:99999\": port must be a number from 0 to 65535 (line 6, column 21)")]
     [InlineData("distributor:\n  receivers:\n    otlp:\n      protocols:\n        grpc:\n          max_recv_msg_size_mib: 0\n", "distributor.receivers.otlp.protocols.grpc.max_recv_msg_size_mib: invalid value \"0\": must be from 1 to 1024 MiB (line 6, column 34)")]
     [InlineData("storage:\n  trace:\n    s3:\n      endpoint: http://minio:9000\n", "storage.trace.s3.endpoint: invalid value \"http://minio:9000\": write host[:port] without a scheme (use insecure: true for http) (line 4, column 17)")]
+    [InlineData("live_store:\n  max_trace_idle: 0s\n", "live_store.max_trace_idle: must be positive (line 2, column 19)")]
+    [InlineData("live_store:\n  max_live_traces_bytes: -1\n", "live_store.max_live_traces_bytes: invalid value \"-1\": must be 0 (no limit) or a positive number of bytes (line 2, column 26)")]
+    [InlineData("overrides:\n  defaults:\n    global:\n      max_bytes_per_trace: lots\n", "overrides.defaults.global.max_bytes_per_trace: invalid value \"lots\": expected an integer (line 4, column 28)")]
     public void Invalid_values_name_the_key_the_problem_and_the_position(string yaml, string expected)
     {
         var act = () => ConfigLoader.Parse(yaml);
