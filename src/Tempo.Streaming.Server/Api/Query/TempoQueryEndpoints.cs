@@ -20,12 +20,12 @@ public static class TempoQueryEndpoints
         foreach (var prefix in Prefixes)
         {
             var who = prefix.Length == 0 ? "" : " (querier)";
-            app.MapGet(prefix + "/api/traces/{traceId}", TraceByIdRoutes.V1Async).WithDisplayName("trace by ID" + who);
-            app.MapGet(prefix + "/api/v2/traces/{traceId}", TraceByIdRoutes.V2Async).WithDisplayName("trace by ID v2" + who);
-            app.MapGet(prefix + "/api/search/tags", TagRoutes.TagsAsync).WithDisplayName("search tags" + who);
-            app.MapGet(prefix + "/api/v2/search/tags", TagRoutes.TagsV2Async).WithDisplayName("search tags v2" + who);
-            app.MapGet(prefix + "/api/search/tag/{tagName}/values", TagRoutes.TagValuesAsync).WithDisplayName("search tag values" + who);
-            app.MapGet(prefix + "/api/v2/search/tag/{tagName}/values", TagRoutes.TagValuesV2Async)
+            app.MapGet(prefix + "/api/traces/{traceId}", QueryFailures.Guard(TraceByIdRoutes.V1Async)).WithDisplayName("trace by ID" + who);
+            app.MapGet(prefix + "/api/v2/traces/{traceId}", QueryFailures.Guard(TraceByIdRoutes.V2Async)).WithDisplayName("trace by ID v2" + who);
+            app.MapGet(prefix + "/api/search/tags", QueryFailures.Guard(TagRoutes.TagsAsync)).WithDisplayName("search tags" + who);
+            app.MapGet(prefix + "/api/v2/search/tags", QueryFailures.Guard(TagRoutes.TagsV2Async)).WithDisplayName("search tags v2" + who);
+            app.MapGet(prefix + "/api/search/tag/{tagName}/values", QueryFailures.Guard(TagRoutes.TagValuesAsync)).WithDisplayName("search tag values" + who);
+            app.MapGet(prefix + "/api/v2/search/tag/{tagName}/values", QueryFailures.Guard(TagRoutes.TagValuesV2Async))
                 .WithDisplayName("search tag values v2" + who);
         }
 

@@ -89,3 +89,18 @@ internal sealed class FakeTagStore : ITagSource
         return ValueTask.FromResult(new TagValuesResult(Values.TryGetValue(query.Tag, out var values) ? values : [], 99));
     }
 }
+
+/// <summary>A store whose disk failed: every read throws.</summary>
+internal sealed class FailingStore : ITraceFragmentSource, ITagSource
+{
+    public const string Message = "rocksdb: IO error: read failed";
+
+    public ValueTask<TraceFragments> FindTraceAsync(string tenant, ReadOnlyMemory<byte> traceId, QueryWindow window,
+        CancellationToken cancellationToken) => throw new IOException(Message);
+
+    public ValueTask<TagNamesResult> GetTagNamesAsync(TagNamesQuery query, CancellationToken cancellationToken) =>
+        throw new IOException(Message);
+
+    public ValueTask<TagValuesResult> GetTagValuesAsync(TagValuesQuery query, CancellationToken cancellationToken) =>
+        throw new IOException(Message);
+}
