@@ -75,6 +75,7 @@ public sealed class StatusEndpointTests(ServerFixture fixture) : IClassFixture<S
         {
             new[] { "distributor", "Running" },
             new[] { "ingest-log", "Running" },
+            new[] { "live-store", "Running" },
             new[] { "receivers", "Running" },
             new[] { "server", "Running" },
         }, o => o.WithStrictOrdering());
@@ -115,7 +116,7 @@ public sealed class StatusEndpointTests(ServerFixture fixture) : IClassFixture<S
 
         status.Should().Be(HttpStatusCode.OK);
         var yaml = ParseSection(body, "config");
-        yaml.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Should().BeEquivalentTo("server", "distributor", "ingest", "storage");
+        yaml.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Should().BeEquivalentTo("server", "distributor", "ingest", "storage", "live_store");
         ((YamlMappingNode)yaml["server"]).Children.Keys.Select(k => ((YamlScalarNode)k).Value)
             .Should().BeEquivalentTo("http_listen_address", "http_listen_port", "log_level");
         Scalar(yaml, "ingest", "embedded", "partitions").Should().Be("2");

@@ -70,6 +70,7 @@ public sealed class RunningServer : IAsyncDisposable
         },
         Ingest = new IngestConfig { Embedded = new EmbeddedIngestConfig { Path = Path.Combine(dataRoot, "ingest"), Partitions = 2 } },
         Storage = new StorageConfig { Trace = new TraceStorageConfig { Local = new LocalStorageConfig { Path = Path.Combine(dataRoot, "blocks") } } },
+        LiveStore = new LiveStoreConfig { Path = Path.Combine(dataRoot, "live-store") },
     };
 
     /// <summary>Starts a server; <paramref name="adjust"/> edits the test config, <paramref name="services"/> swaps services.</summary>
