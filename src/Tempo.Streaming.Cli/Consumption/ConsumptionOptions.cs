@@ -12,6 +12,13 @@ public sealed record ConsumptionOptions
     /// <summary>The live store's counter of spans written to RocksDB (Tempo.Streaming.LiveStore meter).</summary>
     public const string DefaultMetric = "tempo_live_store_spans_stored_total";
 
+    /// <summary>
+    /// A gauge the live store exposes from the moment it has opened (records behind the high watermark, per partition).
+    /// A counter only appears on /metrics after its first increment, so before anything was consumed this gauge is how
+    /// a missing <see cref="Metric"/> is told apart from a server without a live store.
+    /// </summary>
+    public const string LiveStorePresenceMetric = "tempo_live_store_partition_lag_records";
+
     public required LoadOptions Load { get; init; }
 
     /// <summary>Base URL of the server's HTTP port; /metrics is read there.</summary>

@@ -52,9 +52,7 @@ public sealed class ConsumptionRunner : IDisposable
     public async Task<ConsumptionSummary> RunAsync(CancellationToken stop)
     {
         // The baseline must exist before pushing: a counter that is missing here would make every rate meaningless.
-        var baseline = await ReadCounterAsync(stop).ConfigureAwait(false)
-            ?? throw new InvalidOperationException(
-                $"{_options.MetricsUri} has no '{_options.Metric}' sample: is the live store running (target all or live-store)?");
+        var baseline = await ReadBaselineAsync(stop).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         AddSample(new ConsumptionSample(0, 0, 0));
 
@@ -154,12 +152,31 @@ public sealed class ConsumptionRunner : IDisposable
         }
     }
 
-    private async Task<double?> ReadCounterAsync(CancellationToken stop)
+    /// <summary>The counter before the push; 0 when it has not appeared yet but the live store has (nothing consumed so far).</summary>
+    private async Task<double> ReadBaselineAsync(CancellationToken stop)
+    {
+        var text = await ReadExpositionAsync(stop).ConfigureAwait(false);
+        if (PrometheusText.Sum(text, _options.Metric) is { } value)
+        {
+            return value;
+        }
+
+        return PrometheusText.Sum(text, ConsumptionOptions.LiveStorePresenceMetric) is not null
+            ? 0
+            : throw new InvalidOperationException(
+                $"{_options.MetricsUri} has neither '{_options.Metric}' nor '{ConsumptionOptions.LiveStorePresenceMetric}': " +
+                "is the live store running (target all or live-store)?");
+    }
+
+    /// <summary>The counter now; a counter not yet on /metrics has not been incremented, which reads as 0.</summary>
+    private async Task<double?> ReadCounterAsync(CancellationToken stop) =>
+        PrometheusText.Sum(await ReadExpositionAsync(stop).ConfigureAwait(false), _options.Metric) ?? 0;
+
+    private async Task<string> ReadExpositionAsync(CancellationToken stop)
     {
         try
         {
-            var text = await _http.GetStringAsync(_options.MetricsUri, stop).ConfigureAwait(false);
-            return PrometheusText.Sum(text, _options.Metric);
+            return await _http.GetStringAsync(_options.MetricsUri, stop).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {

@@ -19,7 +19,7 @@ namespace Tempo.Streaming.Cli.Tests.Benchmarking;
 /// A stand-in for the server's query side, written for these tests: <c>GET /api/traces/{id}</c> answers from the spans a
 /// <see cref="FakeOtlpServer"/> received (protobuf <c>tempopb.Trace</c>, 404 when none), and <c>GET /metrics</c> exposes
 /// the received span count as <c>tempo_live_store_spans_stored_total</c>, split over two partitions as a real exposition
-/// could be. <see cref="HideFirstPolls"/> makes each trace "not consumed yet" for its first polls.
+/// could be, and absent until the first span, as the server's exporter writes a counter only once it was incremented. <see cref="HideFirstPolls"/> makes each trace "not consumed yet" for its first polls.
 /// </summary>
 public sealed class FakeTempoQueryServer : IAsyncDisposable
 {
@@ -45,6 +45,9 @@ public sealed class FakeTempoQueryServer : IAsyncDisposable
 
     /// <summary>Spans left out of every served trace (to simulate a trace that never becomes complete).</summary>
     public int DropSpans { get; set; }
+
+    /// <summary>False: /metrics has no live-store families at all (a server running without a live store).</summary>
+    public bool ExposeLiveStore { get; set; } = true;
 
     public ConcurrentBag<string> Accepts { get; } = [];
 
@@ -78,13 +81,24 @@ public sealed class FakeTempoQueryServer : IAsyncDisposable
 
     private Task HandleMetricsAsync(HttpContext context)
     {
-        var spans = _ingest.ReceivedSpans;
         context.Response.ContentType = "text/plain; version=0.0.4";
-        return context.Response.WriteAsync(
-            "# HELP tempo_live_store_spans_stored_total Spans written to the live store.\n" +
-            "# TYPE tempo_live_store_spans_stored_total counter\n" +
-            $"tempo_live_store_spans_stored_total{{partition=\"0\"}} {spans / 2}\n" +
-            $"tempo_live_store_spans_stored_total{{partition=\"1\"}} {spans - (spans / 2)}\n");
+        if (!ExposeLiveStore)
+        {
+            return context.Response.WriteAsync("# TYPE tempo_distributor_spans_received_total counter\ntempo_distributor_spans_received_total 0\n");
+        }
+
+        // As the server's exporter: the lag gauge exists once the live store opened, the counter only after its first increment.
+        var spans = _ingest.ReceivedSpans;
+        var text = "# TYPE tempo_live_store_partition_lag_records gauge\ntempo_live_store_partition_lag_records{partition=\"0\"} 0\n";
+        if (spans > 0)
+        {
+            text += "# HELP tempo_live_store_spans_stored_total Spans written to the live store.\n" +
+                "# TYPE tempo_live_store_spans_stored_total counter\n" +
+                $"tempo_live_store_spans_stored_total{{partition=\"0\"}} {spans / 2}\n" +
+                $"tempo_live_store_spans_stored_total{{partition=\"1\"}} {spans - (spans / 2)}\n";
+        }
+
+        return context.Response.WriteAsync(text);
     }
 
     private Trace? Find(byte[] traceId)
