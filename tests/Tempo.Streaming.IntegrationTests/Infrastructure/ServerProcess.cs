@@ -28,6 +28,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string IngestPath => Path.Combine(DataDir, "ingest");
 
+    /// <summary>The live store's RocksDB folder (<c>live_store.path</c>).</summary>
+    public string LiveStorePath => Path.Combine(DataDir, "live-store");
+
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -90,6 +93,8 @@ public sealed class ServerProcess : IAsyncDisposable
         ingest:
           embedded:
             path: {Path.Combine(dataDir, "ingest")}
+        live_store:
+          path: {Path.Combine(dataDir, "live-store")}
         storage:
           trace:
             backend: local
