@@ -35,6 +35,8 @@ public sealed class ShopTagTests(ShopLiveStoreFixture shop)
 
         pushed.ResourceKeys.Should().Contain(["service.name", "k8s.pod.name"], "the comparison is not vacuous");
         pushed.SpanKeys.Should().Contain("http.request.method");
+        pushed.EventKeys.Should().NotBeEmpty("the shop workload records exception events");
+        pushed.LinkKeys.Should().NotBeEmpty("the shop workload links sessions and consumer batches");
 
         // one scope at a time answers that scope alone
         var resourceOnly = await shop.Client.GetAsync("/api/v2/search/tags?scope=resource");
