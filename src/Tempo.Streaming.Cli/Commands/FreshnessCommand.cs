@@ -43,7 +43,8 @@ public static class FreshnessCommand
 
         private readonly Option<string> _pollInterval = new("--poll-interval")
         {
-            Description = "Pause between polls of one trace (the delay's resolution)", DefaultValueFactory = _ => "10ms",
+            Description = "Pause between polls of one trace (the resolution; a trace late by more than 20x this is polled every 5% of its wait)",
+            DefaultValueFactory = _ => "10ms",
         };
 
         private readonly Option<string> _probeTimeout = new("--probe-timeout")
@@ -53,7 +54,7 @@ public static class FreshnessCommand
 
         private readonly Option<int> _maxProbes = new("--max-probes")
         {
-            Description = "Probes polling at once; further samples are skipped and counted", DefaultValueFactory = _ => 512,
+            Description = "Probes polling at once; further samples are skipped and counted", DefaultValueFactory = _ => 4096,
         };
 
         private readonly Option<int> _queryConnections = new("--query-connections")

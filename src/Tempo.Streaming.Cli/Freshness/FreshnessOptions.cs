@@ -19,14 +19,20 @@ public sealed record FreshnessOptions
     /// <summary>Probe trace indexes divisible by this (1 = every acknowledged trace).</summary>
     public int SampleEvery { get; init; } = 10;
 
-    /// <summary>Pause between two polls of one trace; also the resolution of each measured delay.</summary>
+    /// <summary>
+    /// Once a probe has waited this share of its delay so far is longer than <see cref="PollInterval"/>, it polls at that
+    /// pace instead: 5% keeps a late trace's measured delay within 5% while bounding the requests of lagging probes.
+    /// </summary>
+    public const double RelativePollResolution = 0.05;
+
+    /// <summary>Pause between two polls of one trace (the resolution of short delays; see <see cref="RelativePollResolution"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>A trace not complete this long after its acknowledgement counts as timed out.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Probes polling at once; a sample arriving when this many are busy is skipped (and counted).</summary>
-    public int MaxProbes { get; init; } = 512;
+    public int MaxProbes { get; init; } = 4096;
 
     /// <summary>HTTP connections the probes share.</summary>
     public int QueryConnections { get; init; } = 16;

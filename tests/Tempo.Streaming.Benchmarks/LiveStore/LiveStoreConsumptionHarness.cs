@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tempo.Streaming.Benchmarks.Infrastructure;
+using Tempo.Streaming.Cli.Measurement;
 using Tempo.Streaming.Core;
 using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.Distributor;
@@ -60,8 +61,7 @@ public static class LiveStoreConsumptionHarness
                     $"consumption paused {result.Pauses}x"));
             }
 
-            rates.Sort();
-            var median = rates.Count % 2 == 1 ? rates[rates.Count / 2] : (rates[(rates.Count / 2) - 1] + rates[rates.Count / 2]) / 2;
+            var median = Percentiles.Median(rates);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"median {median:#,0} spans/s applied to RocksDB over {arguments.Runs} run(s) (max_live_traces_bytes {arguments.MaxLiveTracesBytes:#,0}, {Environment.ProcessorCount} cores)"));
             return 0;
