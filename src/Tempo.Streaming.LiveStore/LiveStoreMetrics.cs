@@ -29,7 +29,7 @@ internal sealed class LiveStoreMetrics : IDisposable
         DecodeFailures = _meter.CreateCounter<long>("tempo_live_store_records_decoding_failed_total",
             description: "Ingest-log records that could not be decoded and were skipped, by partition.");
         ConsumptionPauses = _meter.CreateCounter<long>("tempo_live_store_consumption_paused_total",
-            description: "Times consumption paused because live traces reached max_live_traces_bytes.");
+            description: "Times consumption paused because unflushed data reached max_live_traces_bytes.");
     }
 
     public Counter<long> DiscardedSpans { get; }
@@ -44,10 +44,11 @@ internal sealed class LiveStoreMetrics : IDisposable
 
     public Counter<long> ConsumptionPauses { get; }
 
-    public void ObserveLiveTraces(Func<long> count, Func<long> bytes)
+    public void ObserveLiveTraces(Func<long> count, Func<long> unflushedBytes)
     {
         _meter.CreateObservableGauge("tempo_live_store_live_traces", count, description: "Traces currently live (received data within max_trace_idle).");
-        _meter.CreateObservableGauge("tempo_live_store_live_traces_bytes", bytes, description: "Bytes of the live traces.");
+        _meter.CreateObservableGauge("tempo_live_store_unflushed_bytes", unflushedBytes,
+            description: "Bytes of recent data in memory, not yet flushed to disk; bounded by max_live_traces_bytes.");
     }
 
     public void ObserveLag(Func<IEnumerable<Measurement<long>>> lag) =>

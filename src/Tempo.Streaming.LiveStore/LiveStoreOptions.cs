@@ -18,7 +18,10 @@ public sealed record LiveStoreOptions
     /// <summary>Spans of a trace beyond this many stored bytes are discarded as <c>trace_too_large</c>; 0 = no limit (Tempo: 5 MB).</summary>
     public long MaxBytesPerTrace { get; init; } = 5_000_000;
 
-    /// <summary>Bytes of live traces above which consumption pauses until traces go idle; 0 = no limit (Tempo: 250 MB).</summary>
+    /// <summary>
+    /// Memory for recent trace data not yet flushed to disk (RocksDB memtables); while it is reached, consumption pauses
+    /// until flushes free it. 0 = RocksDB's own limits (Tempo's name and default: 250 MB of live traces in memory).
+    /// </summary>
     public long MaxLiveTracesBytes { get; init; } = 250_000_000;
 
     /// <summary>A trace that received nothing for this long stops counting as live (Tempo's <c>max_trace_idle</c>).</summary>

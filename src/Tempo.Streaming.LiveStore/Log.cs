@@ -21,7 +21,7 @@ internal static partial class Log
     public static partial void RecordSkipped(ILogger logger, int partition, long offset, string tenant, string error);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
-        Message = "live traces hold {Bytes} bytes, at max_live_traces_bytes {Limit}: consumption pauses until traces go idle")]
+        Message = "{Bytes} bytes of recent data are not flushed to disk yet, at max_live_traces_bytes {Limit}: consumption pauses until flushes catch up")]
     public static partial void ConsumptionPaused(ILogger logger, long bytes, long limit);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "live store closed at {Path}")]

@@ -32,6 +32,22 @@ public sealed class RocksDbOptions
     /// </summary>
     public int BloomBitsPerKey { get; init; } = 10;
 
+    /// <summary>
+    /// Codec for every level above the bottommost one, which keeps <see cref="Compression"/>; null = <see cref="Compression"/>
+    /// everywhere. Data written by flushes and rewritten by the first compactions is short-lived; a fast codec there
+    /// (LZ4) saves most of the CPU, while data at rest is still stored with the strong codec.
+    /// </summary>
+    public RocksCompression? UpperLevelCompression { get; init; }
+
+    /// <summary>
+    /// Total size of the write-ahead log files above which RocksDB flushes the column families that pin the oldest file;
+    /// 0 = RocksDB's default (4 × the write buffers). Without it a rarely written column family keeps every WAL file alive.
+    /// </summary>
+    public long MaxTotalWalBytes { get; init; }
+
+    /// <summary>Memory budget for the memtables of all column families together (db_write_buffer_size); 0 = none.</summary>
+    public long MemtableBudgetBytes { get; init; }
+
     /// <summary>How many old info LOG files RocksDB keeps (it rolls one per open); RocksDB's own default is 1000.</summary>
     public int KeepInfoLogFiles { get; init; } = 10;
 
@@ -48,6 +64,14 @@ public sealed class RocksDbOptions
         // RocksDB sanitizes write_buffer_size below 64 KiB up to 64 KiB; reject instead of silently changing it.
         ThrowIfBelow(WriteBufferBytes, 64 * 1024, nameof(WriteBufferBytes));
         ThrowIfBelow(BloomBitsPerKey, 0, nameof(BloomBitsPerKey));
+        if (UpperLevelCompression is { } upper && !Enum.IsDefined(upper))
+        {
+            throw new ArgumentOutOfRangeException(nameof(UpperLevelCompression), upper,
+                "RocksDbOptions.UpperLevelCompression must be None, Snappy, Zlib, Lz4 or Zstd");
+        }
+
+        ThrowIfBelow(MaxTotalWalBytes, 0, nameof(MaxTotalWalBytes));
+        ThrowIfBelow(MemtableBudgetBytes, 0, nameof(MemtableBudgetBytes));
         ThrowIfBelow(KeepInfoLogFiles, 1, nameof(KeepInfoLogFiles));
     }
 

@@ -123,35 +123,49 @@ public sealed class ConsumptionTests
     }
 
     [Fact]
-    public async Task Consumption_pauses_at_max_live_traces_bytes_and_resumes_as_traces_go_idle_without_dropping_anything()
+    public async Task Consumption_pauses_while_unflushed_data_is_at_max_live_traces_bytes_and_resumes_without_dropping_anything()
     {
         await using var fixture = new LiveStoreFixture(partitions: 1);
         var records = Enumerable.Range(0, 20)
-            .Select(i => Record(Tenant, (TraceId(100 + i), Fragment("api", NewSpan(TraceId(100 + i), 1, attributes: ("pad", Str(new string('p', 300))))))))
+            .Select(i => Record(Tenant, (TraceId(100 + i), Fragment("api", NewSpan(TraceId(100 + i), 1)))))
             .ToArray();
         await fixture.AppendAsync(0, records);
-        var options = fixture.Options(o => o with
-        {
-            MaxLiveTracesBytes = 1500,
-            MaxTraceIdle = TimeSpan.FromMilliseconds(300),
-            FetchMaxRecords = 2,
-        });
-        await using var store = await fixture.OpenStoreAsync(options);
+        var options = fixture.Options(o => o with { MaxLiveTracesBytes = 1 << 20, FetchMaxRecords = 5 });
+        await using var store = await fixture.OpenStoreAsync(options, start: false);
+        var memoryFull = 1;
+        store.UnflushedBytesProbe = () => Volatile.Read(ref memoryFull) == 1 ? 1 << 20 : 0;
+        store.Start();
 
-        var deadline = DateTime.UtcNow.AddSeconds(2);
-        var sawPause = false;
-        while (DateTime.UtcNow < deadline && store.GetConsumedOffset(0) < records.Length)
-        {
-            sawPause |= store.LiveTracesBytes >= 1500 && store.GetConsumedOffset(0) < records.Length;
-            await Task.Delay(5);
-        }
+        await Task.Delay(300);
+        store.GetConsumedOffset(0).Should().Be(0, "nothing is fetched while unflushed data is at the limit");
 
-        sawPause.Should().BeTrue("the live traces reach the limit before everything is consumed");
+        Volatile.Write(ref memoryFull, 0);
         await fixture.CaughtUpAsync(store);
         for (var i = 0; i < records.Length; i++)
         {
             (await store.FindTraceAsync(Tenant, TraceId(100 + i), QueryWindow.All, CancellationToken.None)).Fragments
                 .Should().HaveCount(1, $"trace {i} was acknowledged and must not be dropped");
+        }
+    }
+
+    [Fact]
+    public async Task A_tiny_memory_budget_keeps_rocksdb_flushing_and_loses_nothing()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 2);
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await fixture.AppendAsync(batch % 2, Enumerable.Range(0, 20)
+                .Select(i => Record(Tenant, (TraceId(1000 + batch * 20 + i),
+                    Fragment("api", NewSpan(TraceId(1000 + batch * 20 + i), 1, attributes: ("pad", Str(new string('p', 4000))))))))
+                .ToArray());
+        }
+
+        await using var store = await fixture.OpenStoreAsync(fixture.Options(o => o with { MaxLiveTracesBytes = 256 * 1024 }));
+        await fixture.CaughtUpAsync(store);
+
+        for (var i = 0; i < 200; i++)
+        {
+            (await store.FindTraceAsync(Tenant, TraceId(1000 + i), QueryWindow.All, CancellationToken.None)).Fragments.Should().HaveCount(1);
         }
     }
 

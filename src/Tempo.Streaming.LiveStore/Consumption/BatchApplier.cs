@@ -1,5 +1,4 @@
 using Tempo.Streaming.Core.Ids;
-using Tempo.Streaming.LiveStore.Indexing;
 using Tempo.Streaming.LiveStore.Storage;
 using Tempo.Streaming.RocksDb;
 
@@ -14,14 +13,12 @@ namespace Tempo.Streaming.LiveStore.Consumption;
 /// </summary>
 internal sealed class BatchApplier : IDisposable
 {
-    private const int MaxRememberedKeys = 2_000_000;
-
     private readonly LiveStoreDatabase _db;
     private readonly LiveTraces _live;
     private readonly string _topic;
     private readonly long _maxBytesPerTrace;
     private readonly RocksWriteBatch _batch = new();
-    private readonly HashSet<ulong> _writtenTagKeys = [];
+    private readonly WrittenKeyCache _writtenTagKeys = new();
     private readonly Dictionary<int, byte[]> _offsetKeys = [];
     private byte[] _key = new byte[1024];
 
@@ -86,44 +83,20 @@ internal sealed class BatchApplier : IDisposable
         _batch.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
 
         trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans);
-        _live.Received(trace, size, nowTicks);
+        LiveTraces.Received(trace, nowTicks);
         length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
         Span<byte> summary = stackalloc byte[TraceSummary.EncodedLength];
         trace.Summary.WriteTo(summary);
         _batch.Put(_db.Index, _key.AsSpan(0, length), summary);
         StoredSpans += fragment.Spans;
 
-        var tags = prepared.Tags;
-        for (var i = fragment.TagsFrom; i < fragment.TagsTo; i++)
+        var keys = prepared.TagKeys;
+        for (var i = fragment.KeysFrom; i < fragment.KeysTo; i++)
         {
-            var occurrence = tags[i];
-            var name = tags.Name(occurrence);
-            EnsureKeyCapacity(tenantPrefix.Length + 9 + name.Length + occurrence.ValueLength);
-            length = LiveStoreKeys.WriteTagNamePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope);
-            name.CopyTo(_key.AsSpan(length));
-            PutOnce(_key.AsSpan(0, length + name.Length));
-
-            if (occurrence.Type != 0)
+            if (_writtenTagKeys.TryClaim(keys.Hash(i)))
             {
-                length = LiveStoreKeys.WriteTagValuePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope, name);
-                _key[length++] = (byte)occurrence.Type;
-                var value = tags.Value(occurrence);
-                value.CopyTo(_key.AsSpan(length));
-                PutOnce(_key.AsSpan(0, length + value.Length));
+                _batch.Put(_db.Index, keys.Key(i), default);
             }
-        }
-    }
-
-    private void PutOnce(ReadOnlySpan<byte> key)
-    {
-        if (_writtenTagKeys.Count >= MaxRememberedKeys)
-        {
-            _writtenTagKeys.Clear();
-        }
-
-        if (_writtenTagKeys.Add(KeyHash.Of(key)))
-        {
-            _batch.Put(_db.Index, key, default);
         }
     }
 

@@ -5,17 +5,16 @@ namespace Tempo.Streaming.LiveStore.Consumption;
 
 /// <summary>
 /// The traces that received data recently — Tempo's "live traces": a trace stays live until it has been idle for
-/// <c>max_trace_idle</c> or live for <c>max_trace_live</c>. Their byte total is what <c>max_live_traces_bytes</c>
-/// bounds: consumption pauses while it is at the limit and resumes as traces expire, so acknowledged data is delayed,
-/// never dropped. Each entry also caches the trace's persisted <see cref="TraceSummary"/> so the applier reads RocksDB
-/// only for traces it has not seen lately. Used under the store's apply lock only.
+/// <c>max_trace_idle</c> or live for <c>max_trace_live</c>. Each entry caches the trace's persisted
+/// <see cref="TraceSummary"/>, so the applier reads RocksDB only for traces it has not seen lately. Unlike Tempo's
+/// live traces these hold no span data (that is in RocksDB from the moment it is consumed), so they are not what
+/// <c>max_live_traces_bytes</c> bounds; see <see cref="LiveTraceStore"/>. Used under the store's apply lock only.
 /// </summary>
 internal sealed class LiveTraces
 {
     private readonly Dictionary<LiveTraceKey, LiveTrace> _traces = [];
     private readonly long _idleTicks;
     private readonly long _liveTicks;
-    private long _bytes;
     private long _count;
 
     public LiveTraces(TimeSpan maxIdle, TimeSpan maxLive)
@@ -23,8 +22,6 @@ internal sealed class LiveTraces
         _idleTicks = maxIdle.Ticks;
         _liveTicks = maxLive.Ticks;
     }
-
-    public long Bytes => Interlocked.Read(ref _bytes);
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -38,12 +35,7 @@ internal sealed class LiveTraces
         return trace;
     }
 
-    public void Received(LiveTrace trace, long bytes, long nowTicks)
-    {
-        trace.LastSeenTicks = nowTicks;
-        trace.LiveBytes += bytes;
-        Interlocked.Add(ref _bytes, bytes);
-    }
+    public static void Received(LiveTrace trace, long nowTicks) => trace.LastSeenTicks = nowTicks;
 
     /// <summary>Forgets traces past their idle or live time; returns how many expired.</summary>
     public int Expire(long nowTicks)
@@ -64,9 +56,8 @@ internal sealed class LiveTraces
 
         foreach (var key in expired)
         {
-            if (_traces.Remove(key, out var trace))
+            if (_traces.Remove(key))
             {
-                Interlocked.Add(ref _bytes, -trace.LiveBytes);
                 Interlocked.Decrement(ref _count);
             }
         }
@@ -78,7 +69,6 @@ internal sealed class LiveTraces
     public void Clear()
     {
         _traces.Clear();
-        Interlocked.Exchange(ref _bytes, 0);
         Interlocked.Exchange(ref _count, 0);
     }
 }
@@ -90,5 +80,4 @@ internal sealed class LiveTrace
     public TraceSummary Summary;
     public long FirstSeenTicks;
     public long LastSeenTicks;
-    public long LiveBytes;
 }

@@ -1,10 +1,8 @@
-using Tempo.Streaming.LiveStore.Indexing;
-
 namespace Tempo.Streaming.LiveStore.Consumption;
 
 /// <summary>
-/// One fetched range of a partition, decoded and indexed outside the apply lock: the fragments to store with their
-/// tag occurrences, the records that had to be skipped, and the offset consumption continues from once it is applied.
+/// One fetched range of a partition, decoded and indexed outside the apply lock: the fragments to store with the
+/// tag-index keys each one brings, the records that had to be skipped, and the offset consumption continues from once it is applied.
 /// Reused by its consumer from fetch to fetch.
 /// </summary>
 internal sealed class PreparedBatch
@@ -15,7 +13,8 @@ internal sealed class PreparedBatch
 
     public List<PreparedFragment> Fragments { get; } = [];
 
-    public TagOccurrences Tags { get; } = new();
+    /// <summary>The distinct tag-index keys of each fragment (<see cref="PreparedFragment.KeysFrom"/>..To).</summary>
+    public IndexKeys TagKeys { get; } = new();
 
     /// <summary>Records skipped because they could not be decoded: tenant ("" when the key is no tenant), spans counted (at least 1 per record), why.</summary>
     public List<SkippedRecord> Skipped { get; } = [];
@@ -30,7 +29,7 @@ internal sealed class PreparedBatch
     public void Clear()
     {
         Fragments.Clear();
-        Tags.Clear();
+        TagKeys.Clear();
         Skipped.Clear();
         Records = 0;
         RecordBytes = 0;
@@ -39,9 +38,9 @@ internal sealed class PreparedBatch
 
 /// <param name="TraceId">16 bytes inside the record value.</param>
 /// <param name="Bytes">The marshalled <c>tempopb.Trace</c> fragment inside the record value.</param>
-/// <param name="TagsFrom">First of this fragment's occurrences in <see cref="PreparedBatch.Tags"/>.</param>
+/// <param name="KeysFrom">First of this fragment's keys in <see cref="PreparedBatch.TagKeys"/>.</param>
 internal readonly record struct PreparedFragment(TenantKey Tenant, ReadOnlyMemory<byte> TraceId, ReadOnlyMemory<byte> Bytes,
-    long Offset, int Index, int Spans, ulong StartUnixNanos, ulong EndUnixNanos, int TagsFrom, int TagsTo);
+    long Offset, int Index, int Spans, ulong StartUnixNanos, ulong EndUnixNanos, int KeysFrom, int KeysTo);
 
 internal readonly record struct SkippedRecord(long Offset, string Tenant, long Spans, string Error);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Tempo.Streaming.Core;
+using Tempo.Streaming.Core.Querying;
 using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.LiveStore.Indexing;
@@ -12,12 +13,17 @@ namespace Tempo.Streaming.LiveStore.Consumption;
 /// field 3 their 16-byte IDs, parallel) and indexes every fragment. A record is all or nothing: if its key is not a
 /// valid tenant, the request does not parse, the ID and trace lists do not pair up, or any fragment is malformed, the
 /// whole record is skipped and reported — never retried, so one bad record cannot stall a partition (invariant 5).
+/// The tag-index keys of each fragment are built and deduplicated here, outside the store's lock, where the
+/// partitions' consumers work in parallel.
 /// </summary>
 internal sealed class RecordPreparer
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly FragmentIndexer _indexer = new();
+    private readonly TagOccurrences _occurrences = new();
+    private readonly HashSet<ulong> _fragmentKeys = [];
+    private byte[] _key = new byte[1024];
     private readonly Dictionary<string, TenantKey> _tenants = new(StringComparer.Ordinal);
     private readonly List<(int Start, int Length)> _traces = [];
     private readonly List<(int Start, int Length)> _ids = [];
@@ -46,7 +52,7 @@ internal sealed class RecordPreparer
         }
 
         var fragmentsBefore = batch.Fragments.Count;
-        var tagsBefore = batch.Tags.Count;
+        var keysBefore = batch.TagKeys.Count;
         try
         {
             SplitRequest(record.Value.Span);
@@ -60,10 +66,12 @@ internal sealed class RecordPreparer
 
                 var (traceStart, traceLength) = _traces[i];
                 var bytes = record.Value.Slice(traceStart, traceLength);
-                var tagsFrom = batch.Tags.Count;
-                _indexer.Index(bytes.Span, batch.Tags);
+                _occurrences.Clear();
+                _indexer.Index(bytes.Span, _occurrences);
+                var keysFrom = batch.TagKeys.Count;
+                AddTagKeys(tenant.Prefix, batch.TagKeys);
                 batch.Fragments.Add(new PreparedFragment(tenant, record.Value.Slice(idStart, 16), bytes, record.Offset, i,
-                    _indexer.Spans, _indexer.StartUnixNanos, _indexer.EndUnixNanos, tagsFrom, batch.Tags.Count));
+                    _indexer.Spans, _indexer.StartUnixNanos, _indexer.EndUnixNanos, keysFrom, batch.TagKeys.Count));
             }
         }
         catch (InvalidProtobufException e)
@@ -76,8 +84,50 @@ internal sealed class RecordPreparer
             }
 
             batch.Fragments.RemoveRange(fragmentsBefore, batch.Fragments.Count - fragmentsBefore);
-            batch.Tags.Truncate(tagsBefore);
+            batch.TagKeys.Truncate(keysBefore);
             batch.Skipped.Add(new SkippedRecord(record.Offset, tenant.Tenant, Math.Max(1, spans), e.Message));
+        }
+    }
+
+    /// <summary>The fragment's tag-name and tag-value keys, each once (a value repeats on many spans of one trace).</summary>
+    private void AddTagKeys(byte[] tenantPrefix, IndexKeys keys)
+    {
+        _fragmentKeys.Clear();
+        for (var i = 0; i < _occurrences.Count; i++)
+        {
+            var occurrence = _occurrences[i];
+            var name = _occurrences.Name(occurrence);
+            var value = _occurrences.Value(occurrence);
+            EnsureKeyCapacity(tenantPrefix.Length + 9 + name.Length + value.Length);
+
+            var length = LiveStoreKeys.WriteTagNamePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope);
+            name.CopyTo(_key.AsSpan(length));
+            AddOnce(keys, _key.AsSpan(0, length + name.Length));
+
+            if (occurrence.Type != 0)
+            {
+                length = LiveStoreKeys.WriteTagValuePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope, name);
+                _key[length++] = (byte)occurrence.Type;
+                value.CopyTo(_key.AsSpan(length));
+                AddOnce(keys, _key.AsSpan(0, length + value.Length));
+            }
+        }
+    }
+
+    private void AddOnce(IndexKeys keys, ReadOnlySpan<byte> key)
+    {
+        var hash = KeyHash.Of(key);
+        if (_fragmentKeys.Add(hash))
+        {
+            keys.Add(key, hash);
+        }
+    }
+
+    private void EnsureKeyCapacity(int length)
+    {
+        if (_key.Length < length)
+        {
+            _key = new byte[Math.Max(length, _key.Length * 2)];
         }
     }
 

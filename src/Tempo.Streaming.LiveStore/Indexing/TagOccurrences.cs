@@ -30,16 +30,6 @@ internal sealed class TagOccurrences
         _used = 0;
     }
 
-    /// <summary>Drops the occurrences from <paramref name="count"/> on (a record that turned out undecodable).</summary>
-    public void Truncate(int count)
-    {
-        if (count < _items.Count)
-        {
-            _used = count == 0 ? 0 : _items[count - 1].ValueStart + _items[count - 1].ValueLength;
-            _items.RemoveRange(count, _items.Count - count);
-        }
-    }
-
     public void AddString(uint minute, AttributeScope scope, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
         Add(minute, scope, name, TagValueType.String, value);
 

@@ -32,12 +32,21 @@ internal sealed class LiveStoreDatabase : IDisposable
 
     public ColumnFamily Meta { get; }
 
-    public static LiveStoreDatabase Open(string path, long blockCacheBytes)
+    /// <param name="memtableBudgetBytes">Memory for data not yet flushed to SST files, all families together; 0 = RocksDB's own limits.</param>
+    public static LiveStoreDatabase Open(string path, long blockCacheBytes, long memtableBudgetBytes)
     {
         var options = new RocksDbOptions
         {
             Compression = RocksCompression.Zstd,
+            // Flushes and the first compactions rewrite fresh data at the ingest rate: LZ4 there costs a fraction of
+            // zstd's CPU (measured: +16% consumption throughput); data that settles in the bottom level is zstd.
+            UpperLevelCompression = RocksCompression.Lz4,
+            // The meta family is written a few bytes at a time and would otherwise pin every WAL file until restart.
+            MaxTotalWalBytes = 256L << 20,
             BlockCacheBytes = blockCacheBytes,
+            MemtableBudgetBytes = memtableBudgetBytes,
+            // Within the budget, one family may use up to half of it before it is flushed.
+            WriteBufferBytes = memtableBudgetBytes > 0 ? Math.Clamp(memtableBudgetBytes / 2, 64 * 1024, 64L << 20) : 64L << 20,
         };
         var db = RocksDatabase.Open(path, options, [TracesFamily, IndexFamily, MetaFamily]);
         try
@@ -71,6 +80,21 @@ internal sealed class LiveStoreDatabase : IDisposable
                 $"the live store at {Db.Path} uses key layout version {found}, this build reads version {LayoutVersion}; " +
                 "move the folder away (everything in it is rebuilt from the ingest log) and restart");
         }
+    }
+
+    /// <summary>Bytes in memtables (written, not yet flushed to SST files) across the column families.</summary>
+    public long UnflushedBytes()
+    {
+        long total = 0;
+        foreach (var family in (ReadOnlySpan<ColumnFamily>)[Traces, Index, Meta])
+        {
+            if (long.TryParse(Db.GetProperty(family, "rocksdb.cur-size-all-mem-tables"), out var bytes))
+            {
+                total += bytes;
+            }
+        }
+
+        return total;
     }
 
     /// <summary>The next offset to consume stored for a partition, or null when this database never consumed it.</summary>

@@ -22,6 +22,20 @@ internal sealed class NativeOpenOptions : IDisposable
         RocksNative.rocksdb_options_set_max_background_jobs(o, options.BackgroundJobs);
         RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)options.WriteBufferBytes);
         RocksNative.rocksdb_options_set_keep_log_file_num(o, (nuint)options.KeepInfoLogFiles);
+        if (options.UpperLevelCompression is { } upper)
+        {
+            SetCompressionPerLevel(o, upper, options.Compression);
+        }
+
+        if (options.MaxTotalWalBytes > 0)
+        {
+            RocksNative.rocksdb_options_set_max_total_wal_size(o, (ulong)options.MaxTotalWalBytes);
+        }
+
+        if (options.MemtableBudgetBytes > 0)
+        {
+            RocksNative.rocksdb_options_set_db_write_buffer_size(o, (nuint)options.MemtableBudgetBytes);
+        }
 
         using var table = new BlockBasedTableOptionsHandle();
         using (var cache = new LruCacheHandle(options.BlockCacheBytes))
@@ -37,6 +51,20 @@ internal sealed class NativeOpenOptions : IDisposable
         }
 
         RocksNative.rocksdb_options_set_block_based_table_factory(o, table.Pointer);
+    }
+
+    // RocksDB's default num_levels is 7; the last entry is the bottommost level.
+    private static unsafe void SetCompressionPerLevel(nint options, RocksCompression upper, RocksCompression bottommost)
+    {
+        const int Levels = 7;
+        var levels = stackalloc int[Levels];
+        for (var i = 0; i < Levels - 1; i++)
+        {
+            levels[i] = (int)upper;
+        }
+
+        levels[Levels - 1] = (int)bottommost;
+        RocksNative.rocksdb_options_set_compression_per_level(options, levels, Levels);
     }
 
     /// <summary>Valid until <see cref="Dispose"/>; the same object serves as DB options and as every column family's options.</summary>

@@ -24,6 +24,9 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_max_background_jobs(nint options, int jobs);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_write_buffer_size(nint options, nuint bytes);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_keep_log_file_num(nint options, nuint count);
+    [LibraryImport(Library)] internal static unsafe partial void rocksdb_options_set_compression_per_level(nint options, int* levelValues, nuint numLevels);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_max_total_wal_size(nint options, ulong bytes);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_db_write_buffer_size(nint options, nuint bytes);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_block_based_table_factory(nint options, nint tableOptions);
 
     // ---- block-based table, block cache, bloom filter ----

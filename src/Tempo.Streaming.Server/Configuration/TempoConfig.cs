@@ -212,7 +212,10 @@ public sealed record LiveStoreConfig
     /// <summary><c>max_trace_live</c>: a trace stops counting as live this long after its first span (Tempo default 30s).</summary>
     public TimeSpan MaxTraceLive { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary><c>max_live_traces_bytes</c>: consumption pauses while live traces hold this many bytes; 0 = off (Tempo default 250000000).</summary>
+    /// <summary>
+    /// <c>max_live_traces_bytes</c>: memory for recent trace data not yet flushed to disk (RocksDB memtables); consumption
+    /// pauses while it is full; 0 = RocksDB's own limits (Tempo's default 250000000).
+    /// </summary>
     public long MaxLiveTracesBytes { get; init; } = 250_000_000;
 
     /// <summary><c>block_cache_size_bytes</c>: RocksDB block cache.</summary>
