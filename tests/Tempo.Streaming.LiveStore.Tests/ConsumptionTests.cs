@@ -27,6 +27,21 @@ public sealed class ConsumptionTests
     }
 
     [Fact]
+    public async Task A_trace_with_more_fragments_than_its_summary_lists_is_still_found_whole()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var id = TraceId(42);
+        var records = Enumerable.Range(1, 100).Select(n => Record(Tenant, (id, Fragment("api", NewSpan(id, n))))).ToArray();
+        await fixture.AppendAsync(0, records);
+        await using var store = await fixture.OpenStoreAsync();
+        await fixture.CaughtUpAsync(store);
+
+        var spans = SpanIds((await store.FindTraceAsync(Tenant, id, QueryWindow.All, CancellationToken.None)).Fragments);
+
+        spans.Should().HaveCount(100).And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task Tenants_never_see_each_others_traces()
     {
         await using var fixture = new LiveStoreFixture();

@@ -82,12 +82,14 @@ internal sealed class BatchApplier : IDisposable
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
         _batch.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
 
-        trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans);
+        trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans,
+            new FragmentRef(prepared.Partition, fragment.Offset, fragment.Index));
         LiveTraces.Received(trace, nowTicks);
         length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
-        Span<byte> summary = stackalloc byte[TraceSummary.EncodedLength];
-        trace.Summary.WriteTo(summary);
-        _batch.Put(_db.Index, _key.AsSpan(0, length), summary);
+        var summaryLength = trace.Summary.EncodedLength;
+        EnsureKeyCapacity(length + summaryLength);
+        trace.Summary.WriteTo(_key.AsSpan(length, summaryLength));
+        _batch.Put(_db.Index, _key.AsSpan(0, length), _key.AsSpan(length, summaryLength));
         StoredSpans += fragment.Spans;
 
         var keys = prepared.TagKeys;
@@ -106,7 +108,7 @@ internal sealed class BatchApplier : IDisposable
         var length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
         // Only traces not seen within max_trace_idle get here; for new ones the bloom filter answers without a read.
         var stored = _db.Db.Get(_db.Index, _key.AsSpan(0, length));
-        return stored is null ? default : TraceSummary.Read(stored);
+        return stored is null ? new TraceSummary() : TraceSummary.Read(stored);
     }
 
     private byte[] OffsetKey(int partition)

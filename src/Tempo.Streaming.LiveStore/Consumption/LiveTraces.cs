@@ -77,7 +77,7 @@ internal readonly record struct LiveTraceKey(string Tenant, TraceId TraceId);
 
 internal sealed class LiveTrace
 {
-    public TraceSummary Summary;
+    public required TraceSummary Summary;
     public long FirstSeenTicks;
     public long LastSeenTicks;
 }

@@ -4,8 +4,9 @@ using Tempo.Streaming.LiveStore.Storage;
 namespace Tempo.Streaming.LiveStore.Querying;
 
 /// <summary>
-/// Trace by ID on recent data: one point read of the trace's summary (time range for start/end) and one bounded prefix
-/// scan of its fragments, both in one snapshot so a lookup never sees half of a concurrent write.
+/// Trace by ID on recent data: a point read of the trace's summary (time range for start/end, where its fragments
+/// are), then a point read per fragment — or one bounded range scan for a trace with too many fragments to list — all
+/// in one snapshot, so a lookup never sees half of a concurrent write.
 /// </summary>
 internal sealed class TraceReader
 {
@@ -36,9 +37,25 @@ internal sealed class TraceReader
             return TraceFragments.None;
         }
 
-        var (lower, upper) = LiveStoreKeys.TraceRange(tenantPrefix, traceId);
         var fragments = new List<ReadOnlyMemory<byte>>();
         long inspected = stored.Length;
+        if (summary.FragmentRefs is { } refs)
+        {
+            Span<byte> key = stackalloc byte[tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength];
+            foreach (var fragment in refs)
+            {
+                LiveStoreKeys.WriteFragmentKey(key, tenantPrefix, traceId, fragment.Partition, fragment.Offset, fragment.Index);
+                if (_db.Db.Get(_db.Traces, key, snapshot) is { } value)
+                {
+                    inspected += value.Length;
+                    fragments.Add(value);
+                }
+            }
+
+            return new TraceFragments(fragments, inspected);
+        }
+
+        var (lower, upper) = LiveStoreKeys.TraceRange(tenantPrefix, traceId);
         using var iterator = _db.Db.NewIterator(_db.Traces, lower, upper, snapshot);
         for (iterator.Seek(lower); iterator.Valid; iterator.Next())
         {

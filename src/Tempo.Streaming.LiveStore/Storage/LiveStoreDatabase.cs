@@ -14,7 +14,7 @@ internal sealed class LiveStoreDatabase : IDisposable
     public const string MetaFamily = "meta";
 
     /// <summary>Bumped whenever <see cref="LiveStoreKeys"/> changes incompatibly.</summary>
-    public const int LayoutVersion = 1;
+    public const int LayoutVersion = 2;
 
     private LiveStoreDatabase(RocksDatabase db)
     {
