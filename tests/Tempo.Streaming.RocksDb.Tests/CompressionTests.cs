@@ -43,6 +43,30 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
+    public void Upper_levels_get_their_own_codec_and_the_wal_and_memtable_limits_are_in_force()
+    {
+        using (var db = _dir.Open(new RocksDbOptions
+               {
+                   Compression = RocksCompression.Zstd,
+                   UpperLevelCompression = RocksCompression.Lz4,
+                   MaxTotalWalBytes = 32L << 20,
+                   MemtableBudgetBytes = 8L << 20,
+               }, "traces"))
+        {
+            var cf = db.GetColumnFamily("traces");
+            db.Put(cf, "k"u8, "v"u8);
+            db.Flush();
+        }
+
+        var optionsFile = Directory.GetFiles(_dir.DatabasePath, "OPTIONS-*").OrderBy(f => f, StringComparer.Ordinal).Last();
+        var options = File.ReadAllText(optionsFile);
+        options.Should().Contain("max_total_wal_size=33554432").And.Contain("db_write_buffer_size=8388608");
+        var tracesSection = options[options.IndexOf("[CFOptions \"traces\"]", StringComparison.Ordinal)..];
+        tracesSection.Should().Contain("compression_per_level=kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kZSTD")
+            .And.Contain("bottommost_compression=kZSTD");
+    }
+
+    [Fact]
     public void Zstd_shrinks_repetitive_data_compared_with_no_compression()
     {
         var sizes = new Dictionary<RocksCompression, long>();
