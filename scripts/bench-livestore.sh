@@ -71,19 +71,13 @@ for dll in "$server_dll" "$cli_dll" "$bench_dll"; do
   [ -f "$dll" ] || { echo "bench-livestore: $dll is missing; build in Release (or drop --no-build)" >&2; exit 2; }
 done
 
+bench_name=bench-livestore
+# shellcheck source=lib/bench-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-server.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-livestore.XXXXXX")
 server_pid=""
 child_pid=""
 
-stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
 cleanup() {
   if [ -n "$child_pid" ]; then kill -TERM "$child_pid" 2>/dev/null || true; wait "$child_pid" 2>/dev/null || true; fi
   stop_server
@@ -91,10 +85,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Runs a command in the background (so a signal to this script is handled at once) and returns its exit status.
 run_child() {
@@ -104,50 +94,6 @@ run_child() {
   wait "$child_pid" || status=$?
   child_pid=""
   return "$status"
-}
-
-# Starts a server on a fresh data folder (config of `make run` apart from paths and ports); sets server_pid, grpc_port, api_port.
-start_server() {
-  local data=$1
-  mkdir -p "$data"
-  api_port=$(free_port); grpc_port=$(free_port)
-  local http_port
-  http_port=$(free_port)
-  cat >"$data/tempo-streaming.yaml" <<YAML
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: $api_port
-distributor:
-  receivers:
-    otlp:
-      protocols:
-        grpc:
-          endpoint: 127.0.0.1:$grpc_port
-        http:
-          endpoint: 127.0.0.1:$http_port
-ingest:
-  embedded:
-    path: $data/ingest
-live_store:
-  path: $data/live-store
-storage:
-  trace:
-    backend: local
-    local:
-      path: $data/blocks
-YAML
-  (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target=all) >"$data/server.log" 2>&1 &
-  server_pid=$!
-  local deadline=$((SECONDS + 60))
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api_port/ready" || true)" = 200 ]; do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "bench-livestore: the server exited before it was ready:" >&2; cat "$data/server.log" >&2; exit 1
-    fi
-    if [ $SECONDS -ge $deadline ]; then
-      echo "bench-livestore: the server was not ready after 60 s:" >&2; cat "$data/server.log" >&2; exit 1
-    fi
-    sleep 0.2
-  done
 }
 
 check_server_alive() {
