@@ -18,15 +18,7 @@ public static class ConsumptionCommand
     public static (ConsumptionOptions? Options, IReadOnlyList<string> Problems) Parse(IReadOnlyList<string> args)
     {
         var definition = new Definition();
-        var parse = definition.Command.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            return (null, parse.Errors.Select(e => e.Message).ToArray());
-        }
-
-        var problems = new List<string>();
-        var options = definition.Bind(parse, problems);
-        return (problems.Count == 0 ? options : null, problems);
+        return CommandLineParsing.Parse(definition.Command, definition.Bind, args);
     }
 
     private sealed class Definition
@@ -72,13 +64,7 @@ public static class ConsumptionCommand
                 ScrapeInterval = PushOptionSet.Duration(parse.GetValue(_scrapeInterval)!, "--scrape-interval", TimeSpan.FromSeconds(1), problems),
                 CatchUpTimeout = PushOptionSet.Duration(parse.GetValue(_catchUpTimeout)!, "--catch-up-timeout", TimeSpan.FromMinutes(5), problems),
             };
-            foreach (var problem in options.Validate())
-            {
-                if (!problems.Contains(problem))
-                {
-                    problems.Add(problem);
-                }
-            }
+            CommandLineParsing.AddNew(problems, options.Validate());
 
             return problems.Count == 0 ? options : null;
         }

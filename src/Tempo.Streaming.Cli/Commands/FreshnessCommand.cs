@@ -22,15 +22,7 @@ public static class FreshnessCommand
     public static (FreshnessOptions? Options, IReadOnlyList<string> Problems) Parse(IReadOnlyList<string> args)
     {
         var definition = new Definition();
-        var parse = definition.Command.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            return (null, parse.Errors.Select(e => e.Message).ToArray());
-        }
-
-        var problems = new List<string>();
-        var options = definition.Bind(parse, problems);
-        return (problems.Count == 0 ? options : null, problems);
+        return CommandLineParsing.Parse(definition.Command, definition.Bind, args);
     }
 
     private sealed class Definition
@@ -99,13 +91,7 @@ public static class FreshnessCommand
                 QueryConnections = parse.GetValue(_queryConnections),
                 Format = parse.GetValue(_format) == "json" ? TraceResponseFormat.Json : TraceResponseFormat.Protobuf,
             };
-            foreach (var problem in options.Validate())
-            {
-                if (!problems.Contains(problem))
-                {
-                    problems.Add(problem);
-                }
-            }
+            CommandLineParsing.AddNew(problems, options.Validate());
 
             return problems.Count == 0 ? options : null;
         }

@@ -18,15 +18,7 @@ public static class QueryBenchCommand
     public static (QueryBenchOptions? Options, IReadOnlyList<string> Problems) Parse(IReadOnlyList<string> args)
     {
         var definition = new Definition();
-        var parse = definition.Command.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            return (null, parse.Errors.Select(e => e.Message).ToArray());
-        }
-
-        var problems = new List<string>();
-        var options = definition.Bind(parse, problems);
-        return (problems.Count == 0 ? options : null, problems);
+        return CommandLineParsing.Parse(definition.Command, definition.Bind, args);
     }
 
     private sealed class Definition
