@@ -89,6 +89,35 @@ public static class Tenants
         return tenant;
     }
 
+    /// <summary>
+    /// Resolves the tenants of a query the way dskit's <c>tenant.TenantIDs</c> does for Tempo's multi-tenant queries:
+    /// <c>a|b</c> names both; every part must pass <see cref="ValidateTenantId"/>; the result is sorted and distinct.
+    /// </summary>
+    /// <returns>The tenants, or <c>null</c> with <paramref name="error"/> set.</returns>
+    public static IReadOnlyList<string>? ResolveTenants(string? orgId, out string? error)
+    {
+        if (string.IsNullOrEmpty(orgId))
+        {
+            error = NoOrgIdMessage;
+            return null;
+        }
+
+        var tenants = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var part in orgId.Split(TenantIdsSeparator))
+        {
+            error = part.Length == 0 ? NoOrgIdMessage : ValidateTenantId(part);
+            if (error is not null)
+            {
+                return null;
+            }
+
+            tenants.Add(part);
+        }
+
+        error = null;
+        return [.. tenants];
+    }
+
     private static bool IsSupportedTenantIdChar(char c) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
             or '!' or '-' or '_' or '.' or '*' or '\'' or '(' or ')';

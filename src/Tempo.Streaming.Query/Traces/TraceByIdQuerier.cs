@@ -33,7 +33,27 @@ public sealed class TraceByIdQuerier
     /// The combined trace, or <c>Trace = null</c> when no selected store holds a span of it. Store failures propagate;
     /// fragments that do not parse are skipped.
     /// </summary>
-    public async Task<TraceLookupResult> FindAsync(TraceLookup lookup, CancellationToken cancellationToken)
+    public async Task<TraceLookupResult> FindAsync(TraceLookup lookup, CancellationToken cancellationToken) =>
+        Combine(await GatherAsync(lookup, cancellationToken).ConfigureAwait(false), _maxTraceBytes);
+
+    /// <summary>
+    /// Tempo's multi-tenant trace by ID (<c>X-Scope-OrgID: a|b</c>): the trace as stored under every one of
+    /// <paramref name="tenants"/>, combined into one (the lookup's own tenant is ignored). Tenants are asked one after
+    /// another in the order given, which keeps "first copy wins" deterministic.
+    /// </summary>
+    public async Task<TraceLookupResult> FindAsync(IReadOnlyList<string> tenants, TraceLookup lookup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenants);
+        var all = new List<TraceFragments>();
+        foreach (var tenant in tenants)
+        {
+            all.AddRange(await GatherAsync(lookup with { Tenant = tenant }, cancellationToken).ConfigureAwait(false));
+        }
+
+        return Combine(all, _maxTraceBytes);
+    }
+
+    private async Task<TraceFragments[]> GatherAsync(TraceLookup lookup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         if (lookup.TraceId.Length != 16)
@@ -81,7 +101,7 @@ public sealed class TraceByIdQuerier
         }
 
         failure?.Throw();
-        return Combine(results, _maxTraceBytes);
+        return results;
     }
 
     internal static TraceLookupResult Combine(IReadOnlyList<TraceFragments> results, long maxTraceBytes)

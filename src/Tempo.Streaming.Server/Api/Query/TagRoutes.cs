@@ -23,14 +23,14 @@ internal static class TagRoutes
 
     private static async Task NamesAsync(HttpContext context, bool v2)
     {
-        var tenant = QueryTenant.Resolve(context.Request, MultitenancyEnabled(context), out var tenantStatus, out var tenantError);
-        if (tenant is null)
+        var tenants = QueryTenant.Resolve(context.Request, MultitenancyEnabled(context), out var tenantStatus, out var tenantError);
+        if (tenants is null)
         {
             await QueryResponses.TextAsync(context, tenantStatus, tenantError!).ConfigureAwait(false);
             return;
         }
 
-        var error = TagRequestParser.TryParseTagNames(tenant, QueryResponses.Parameters(context.Request),
+        var error = TagRequestParser.TryParseTagNames(tenants[0], QueryResponses.Parameters(context.Request),
             TagRequestParser.DefaultMaxDuration, out var request);
         if (error is not null)
         {
@@ -47,27 +47,31 @@ internal static class TagRoutes
         var format = QueryResponses.Negotiate(context.Request, allowLlm: false);
         if (v2)
         {
-            var response = await querier.SearchTagsV2Async(request!, context.RequestAborted).ConfigureAwait(false);
+            var response = tenants.Count == 1
+                ? await querier.SearchTagsV2Async(request!, context.RequestAborted).ConfigureAwait(false)
+                : await TenantTagMerge.SearchTagsV2Async(querier, tenants, request!, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, format, response, TagResponseJson.WriteSearchTagsV2).ConfigureAwait(false);
         }
         else
         {
-            var response = await querier.SearchTagsAsync(request!, context.RequestAborted).ConfigureAwait(false);
+            var response = tenants.Count == 1
+                ? await querier.SearchTagsAsync(request!, context.RequestAborted).ConfigureAwait(false)
+                : await TenantTagMerge.SearchTagsAsync(querier, tenants, request!, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, format, response, TagResponseJson.WriteSearchTags).ConfigureAwait(false);
         }
     }
 
     private static async Task ValuesAsync(HttpContext context, bool v2)
     {
-        var tenant = QueryTenant.Resolve(context.Request, MultitenancyEnabled(context), out var tenantStatus, out var tenantError);
-        if (tenant is null)
+        var tenants = QueryTenant.Resolve(context.Request, MultitenancyEnabled(context), out var tenantStatus, out var tenantError);
+        if (tenants is null)
         {
             await QueryResponses.TextAsync(context, tenantStatus, tenantError!).ConfigureAwait(false);
             return;
         }
 
         var tagName = context.Request.RouteValues["tagName"] as string ?? "";
-        var error = TagRequestParser.TryParseTagValues(tenant, tagName, v2, QueryResponses.Parameters(context.Request),
+        var error = TagRequestParser.TryParseTagValues(tenants[0], tagName, v2, QueryResponses.Parameters(context.Request),
             TagRequestParser.DefaultMaxDuration, out var request);
         if (error is not null)
         {
@@ -84,7 +88,9 @@ internal static class TagRoutes
         if (v2)
         {
             var format = QueryResponses.Negotiate(context.Request, allowLlm: true);
-            var response = await querier.SearchTagValuesV2Async(request!, context.RequestAborted).ConfigureAwait(false);
+            var response = tenants.Count == 1
+                ? await querier.SearchTagValuesV2Async(request!, context.RequestAborted).ConfigureAwait(false)
+                : await TenantTagMerge.SearchTagValuesV2Async(querier, tenants, request!, context.RequestAborted).ConfigureAwait(false);
             if (format == QueryResponses.Llm)
             {
                 await QueryResponses.PayloadAsync(context, format, response, TagResponseJson.WriteSearchTagValuesV2Llm).ConfigureAwait(false);
@@ -96,7 +102,9 @@ internal static class TagRoutes
         else
         {
             var format = QueryResponses.Negotiate(context.Request, allowLlm: false);
-            var response = await querier.SearchTagValuesAsync(request!, context.RequestAborted).ConfigureAwait(false);
+            var response = tenants.Count == 1
+                ? await querier.SearchTagValuesAsync(request!, context.RequestAborted).ConfigureAwait(false)
+                : await TenantTagMerge.SearchTagValuesAsync(querier, tenants, request!, context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, format, response, TagResponseJson.WriteSearchTagValues).ConfigureAwait(false);
         }
     }

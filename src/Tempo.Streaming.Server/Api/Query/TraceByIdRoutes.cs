@@ -20,8 +20,8 @@ internal static class TraceByIdRoutes
     {
         var request = context.Request;
         var config = context.RequestServices.GetRequiredService<TempoConfig>();
-        var tenant = QueryTenant.Resolve(request, config.MultitenancyEnabled, out var tenantStatus, out var tenantError);
-        if (tenant is null)
+        var tenants = QueryTenant.Resolve(request, config.MultitenancyEnabled, out var tenantStatus, out var tenantError);
+        if (tenants is null)
         {
             await QueryResponses.TextAsync(context, tenantStatus, tenantError!).ConfigureAwait(false);
             return;
@@ -29,7 +29,7 @@ internal static class TraceByIdRoutes
 
         var query = QueryResponses.Parameters(request);
         var traceId = request.RouteValues["traceId"] as string ?? "";
-        var error = TraceByIdRequestParser.TryParse(tenant, traceId, query, out var lookup);
+        var error = TraceByIdRequestParser.TryParse(tenants[0], traceId, query, out var lookup);
         if (error is null && v2)
         {
             error = TraceByIdRequestParser.CheckV2Filter(query);
@@ -49,7 +49,9 @@ internal static class TraceByIdRoutes
         }
 
         var format = QueryResponses.Negotiate(request, allowLlm: v2);
-        var result = await querier.FindAsync(lookup!, context.RequestAborted).ConfigureAwait(false);
+        var result = tenants.Count == 1
+            ? await querier.FindAsync(lookup!, context.RequestAborted).ConfigureAwait(false)
+            : await querier.FindAsync(tenants, lookup!, context.RequestAborted).ConfigureAwait(false);
         if (!result.Found)
         {
             // Tempo: an unknown trace is a 404 with an empty body (the combiner's "no trace" answer).

@@ -275,4 +275,48 @@ public sealed class TagRouteTests
         response.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
         store.Queries.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Federated_org_ids_merge_the_tags_and_values_of_every_tenant()
+    {
+        var store = new PerTenantTagStore();
+        store.Names["team-a"] = ["http.method", "user.id"];
+        store.Names["team-b"] = ["http.method", "order.id"];
+        store.Values["team-a"] = [new(TagValueType.String, "GET")];
+        store.Values["team-b"] = [new(TagValueType.String, "GET"), new(TagValueType.String, "POST")];
+        await using var host = await QueryApiHost.StartAsync(multitenancy: true, tagSources: [store]);
+
+        var (status, _, body) = await GetAsync(host, "/api/v2/search/tags?scope=span", orgId: "team-a|team-b");
+        status.Should().Be(HttpStatusCode.OK);
+        body.Should().Contain("\"tags\":[\"http.method\",\"order.id\",\"user.id\"]");
+
+        (status, _, body) = await GetAsync(host, "/api/search/tags?scope=span", orgId: "team-a|team-b");
+        status.Should().Be(HttpStatusCode.OK);
+        body.Should().Contain("\"tagNames\":[\"http.method\",\"order.id\",\"user.id\"]");
+
+        (status, _, body) = await GetAsync(host, "/api/v2/search/tag/span.http.method/values", orgId: "team-b|team-a");
+        status.Should().Be(HttpStatusCode.OK);
+        body.Should().Contain("\"tagValues\":[{\"type\":\"string\",\"value\":\"GET\"},{\"type\":\"string\",\"value\":\"POST\"}]");
+
+        (status, _, body) = await GetAsync(host, "/api/search/tag/http.method/values", orgId: "team-b|team-a");
+        status.Should().Be(HttpStatusCode.OK);
+        body.Should().Contain("\"tagValues\":[\"GET\",\"POST\"]");
+    }
+
+    /// <summary>Answers each tenant from its own lists (span scope names, every tag's values).</summary>
+    private sealed class PerTenantTagStore : ITagSource
+    {
+        public Dictionary<string, string[]> Names { get; } = [];
+
+        public Dictionary<string, TypedTagValue[]> Values { get; } = [];
+
+        public ValueTask<TagNamesResult> GetTagNamesAsync(TagNamesQuery query, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new TagNamesResult(
+                query.Scopes.ToDictionary(s => s, s => (IReadOnlyList<string>)(s == AttributeScope.Span
+                    ? Names.GetValueOrDefault(query.Tenant, []).Order(StringComparer.Ordinal).ToList()
+                    : [])), 10));
+
+        public ValueTask<TagValuesResult> GetTagValuesAsync(TagValuesQuery query, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new TagValuesResult(Values.GetValueOrDefault(query.Tenant, []), 10));
+    }
 }

@@ -272,4 +272,23 @@ public sealed class TraceByIdRouteTests
 
         store.Lookups.Select(l => l.Tenant).Should().Equal("team-b", "team-a");
     }
+
+    [Fact]
+    public async Task Federated_org_ids_combine_the_trace_as_every_tenant_stored_it()
+    {
+        var store = new FakeTraceStore()
+            .Add("team-a", TraceId, FakeTraceStore.Fragment(TraceId, "frontend", ([1, 1, 1, 1, 1, 1, 1, 1], "GET /cart")))
+            .Add("team-b", TraceId, FakeTraceStore.Fragment(TraceId, "cart", ([2, 2, 2, 2, 2, 2, 2, 2], "load cart")));
+        await using var host = await QueryApiHost.StartAsync(multitenancy: true, traceSources: [store]);
+
+        using var both = await GetAsync(host, "/api/traces/" + TraceHex, orgId: "team-b|team-a|team-b");
+        both.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await both.Content.ReadAsStringAsync();
+        body.Should().Contain("\"GET /cart\"").And.Contain("\"load cart\"");
+        store.Lookups.Select(l => l.Tenant).Should().Equal("team-a", "team-b");
+
+        using var invalid = await GetAsync(host, "/api/traces/" + TraceHex, orgId: "team-a|a/b");
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadAsStringAsync()).Should().Be("tenant ID 'a/b' contains unsupported character '/'");
+    }
 }
