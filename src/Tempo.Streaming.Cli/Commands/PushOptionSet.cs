@@ -6,8 +6,8 @@ using Tempo.Streaming.Core;
 namespace Tempo.Streaming.Cli.Commands;
 
 /// <summary>
-/// The push options the measuring commands (<c>freshness</c>, <c>consumption</c>) share with <c>load</c>, with the same
-/// names, meanings and defaults, bound into a <see cref="LoadOptions"/>. Also the query endpoint they read back from.
+/// The push options of <c>load</c> and of the measuring commands (<c>freshness</c>, <c>consumption</c>), bound into a
+/// <see cref="LoadOptions"/>; the measuring commands also get the query endpoint they read back from.
 /// </summary>
 internal sealed class PushOptionSet
 {
@@ -17,7 +17,10 @@ internal sealed class PushOptionSet
     };
 
     private readonly Option<string> _protocol = new("--protocol") { Description = "Wire protocol", DefaultValueFactory = _ => "otlp-grpc" };
-    private readonly Option<long> _seed = new("--seed") { Description = "Workload seed", DefaultValueFactory = _ => 42 };
+    private readonly Option<long> _seed = new("--seed")
+    {
+        Description = "Workload seed (same seed and start time = same spans)", DefaultValueFactory = _ => 42,
+    };
     private readonly Option<long?> _traces = new("--traces") { Description = "Number of traces to send, then stop" };
     private readonly Option<string?> _duration = new("--duration") { Description = "Push time, Go syntax (30s, 2m); default 30s without --traces" };
     private readonly Option<double> _rate;
@@ -28,7 +31,7 @@ internal sealed class PushOptionSet
         Description = "HTTP/2 connections for gRPC", DefaultValueFactory = _ => LoadOptions.Default.Connections,
     };
 
-    private readonly Option<string?> _tenant = new("--tenant") { Description = "Tenant ID, sent as X-Scope-OrgID on pushes and queries" };
+    private readonly Option<string?> _tenant = new("--tenant") { Description = "Tenant ID, sent as X-Scope-OrgID" };
     private readonly Option<string> _timeout = new("--timeout") { Description = "Per-request timeout, Go syntax", DefaultValueFactory = _ => "30s" };
     private readonly Option<string> _queryEndpoint = new("--query-endpoint")
     {
@@ -37,8 +40,11 @@ internal sealed class PushOptionSet
 
     private readonly Option<string?> _summaryJson = new("--summary-json") { Description = "Also write the summary as JSON to this file" };
 
-    public PushOptionSet(double defaultRate)
+    private readonly bool _withQueryEndpoint;
+
+    public PushOptionSet(double defaultRate, bool withQueryEndpoint = true)
     {
+        _withQueryEndpoint = withQueryEndpoint;
         _protocol.AcceptOnlyFromAmong("otlp-grpc", "otlp-http", "otlp-http-json");
         _rate = new Option<double>("--rate")
         {
@@ -51,11 +57,16 @@ internal sealed class PushOptionSet
         Option[] options =
         [
             _endpoint, _protocol, _seed, _traces, _duration, _rate, _batchSpans, _concurrency, _connections, _tenant, _timeout,
-            _queryEndpoint, _summaryJson,
+            _summaryJson,
         ];
         foreach (var option in options)
         {
             command.Options.Add(option);
+        }
+
+        if (_withQueryEndpoint)
+        {
+            command.Options.Add(_queryEndpoint);
         }
     }
 
@@ -64,8 +75,11 @@ internal sealed class PushOptionSet
     /// <summary>The query endpoint as an absolute http(s) URI, or null with a problem added.</summary>
     public Uri? QueryEndpoint(ParseResult parse, List<string> problems) => ParseHttpUri(parse.GetValue(_queryEndpoint)!, "--query-endpoint", problems);
 
-    /// <summary>Binds the push options; problems (bad durations, invalid combinations, a bad endpoint) are added to the list.</summary>
-    public LoadOptions BindLoad(ParseResult parse, List<string> problems)
+    /// <summary>
+    /// Binds the push options; problems (bad durations, invalid combinations, a bad endpoint) are added to the list.
+    /// <paramref name="extend"/> sets a command's own options before the whole is validated.
+    /// </summary>
+    public LoadOptions BindLoad(ParseResult parse, List<string> problems, Func<LoadOptions, LoadOptions>? extend = null)
     {
         TimeSpan? duration = null;
         if (parse.GetValue(_duration) is { } durationText)
@@ -106,6 +120,7 @@ internal sealed class PushOptionSet
             Tenant = parse.GetValue(_tenant),
             RequestTimeout = timeout,
         };
+        options = extend?.Invoke(options) ?? options;
         problems.AddRange(options.Validate());
         try
         {
