@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tempo.Streaming.Query.Json;
 using Tempo.Streaming.Tempopb;
 
 namespace Tempo.Streaming.Query.Tags;
@@ -13,17 +12,13 @@ namespace Tempo.Streaming.Query.Tags;
 /// </summary>
 public static class TagResponseJson
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        // Go's encoding/json leaves non-ASCII text unescaped; only what JSON requires is escaped here as well.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
+    private static readonly JsonEncodedText InspectedBytes = JsonEncodedText.Encode("inspectedBytes");
+    private static readonly JsonEncodedText TotalBlockBytes = JsonEncodedText.Encode("totalBlockBytes");
 
     public static void WriteSearchTags(IBufferWriter<byte> output, SearchTagsResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = TempoJson.CreateWriter(output);
         json.WriteStartObject();
         WriteStrings(json, "tagNames", response.TagNames);
         WriteMetrics(json, response.Metrics);
@@ -33,7 +28,7 @@ public static class TagResponseJson
     public static void WriteSearchTagsV2(IBufferWriter<byte> output, SearchTagsV2Response response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = TempoJson.CreateWriter(output);
         json.WriteStartObject();
         if (response.Scopes.Count > 0)
         {
@@ -60,7 +55,7 @@ public static class TagResponseJson
     public static void WriteSearchTagValues(IBufferWriter<byte> output, SearchTagValuesResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = TempoJson.CreateWriter(output);
         json.WriteStartObject();
         WriteStrings(json, "tagValues", response.TagValues);
         WriteMetrics(json, response.Metrics);
@@ -70,7 +65,7 @@ public static class TagResponseJson
     public static void WriteSearchTagValuesV2(IBufferWriter<byte> output, SearchTagValuesV2Response response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = TempoJson.CreateWriter(output);
         json.WriteStartObject();
         if (response.TagValues.Count > 0)
         {
@@ -118,7 +113,7 @@ public static class TagResponseJson
             list.Add(value.Value);
         }
 
-        using var json = new Utf8JsonWriter(output, Options);
+        using var json = TempoJson.CreateWriter(output);
         json.WriteStartObject();
         json.WriteStartObject("tagValues");
         foreach (var (type, values) in byType)
@@ -175,7 +170,7 @@ public static class TagResponseJson
         json.WriteStartObject("metrics");
         if (metrics.InspectedBytes != 0)
         {
-            json.WriteString("inspectedBytes", metrics.InspectedBytes.ToString(CultureInfo.InvariantCulture));
+            TempoJson.WriteUInt64String(json, InspectedBytes, metrics.InspectedBytes);
         }
 
         if (metrics.TotalJobs != 0)
@@ -195,7 +190,7 @@ public static class TagResponseJson
 
         if (metrics.TotalBlockBytes != 0)
         {
-            json.WriteString("totalBlockBytes", metrics.TotalBlockBytes.ToString(CultureInfo.InvariantCulture));
+            TempoJson.WriteUInt64String(json, TotalBlockBytes, metrics.TotalBlockBytes);
         }
 
         json.WriteEndObject();
