@@ -44,7 +44,6 @@ internal sealed class PartitionConsumer
         {
             try
             {
-                await _store.WaitForLiveCapacityAsync(cancellationToken);
                 var next = NextOffset;
                 var records = await _log.ReadAsync(Partition, next, _options.FetchMaxRecords, _options.FetchMaxBytes, cancellationToken);
                 if (records.Count == 0)
@@ -52,6 +51,9 @@ internal sealed class PartitionConsumer
                     await Task.Delay(_options.IdlePollInterval, cancellationToken);
                     continue;
                 }
+
+                // Checked with records in hand, so an idle partition's polling costs no memtable probes.
+                await _store.WaitForLiveCapacityAsync(cancellationToken);
 
                 if (records[0].Offset > next)
                 {

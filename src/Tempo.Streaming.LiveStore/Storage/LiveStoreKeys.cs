@@ -100,11 +100,6 @@ internal static class LiveStoreKeys
         return tenantPrefix.Length + 8 + name.Length;
     }
 
-    /// <summary>Offset of the minute field inside index keys of either tag kind.</summary>
-    public static int MinuteOffset(int tenantPrefixLength) => tenantPrefixLength + 1;
-
-    public static int ScopeOffset(int tenantPrefixLength) => tenantPrefixLength + 5;
-
     // ---- meta ----
 
     public static byte[] ConsumedOffsetKey(string topic, int partition)
