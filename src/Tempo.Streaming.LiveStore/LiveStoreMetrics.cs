@@ -52,8 +52,9 @@ internal sealed class LiveStoreMetrics : IDisposable
     }
 
     public void ObserveLag(Func<IEnumerable<Measurement<long>>> lag) =>
-        _meter.CreateObservableGauge("tempo_live_store_partition_lag_records", lag,
-            description: "Records between the partition's high watermark and the live store's consumed offset.");
+        _meter.CreateObservableGauge("tempo_ingest_group_partition_lag", lag,
+            description: "Records between the partition's high watermark and the consumer group's position (Tempo's lag metric; " +
+                         "the live store's consumed offset, the offset its group resumes from).");
 
     public void Dispose() => _meter.Dispose();
 }

@@ -243,6 +243,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
             if (highWatermark.IsCompletedSuccessfully)
             {
                 measurements.Add(new Measurement<long>(Math.Max(0, highWatermark.Result - consumer.NextOffset),
+                    new KeyValuePair<string, object?>("group", _options.ConsumerGroup),
                     new KeyValuePair<string, object?>("partition", consumer.Partition)));
             }
         }

@@ -17,7 +17,7 @@ public sealed record ConsumptionOptions
     /// A counter only appears on /metrics after its first increment, so before anything was consumed this gauge is how
     /// a missing <see cref="Metric"/> is told apart from a server without a live store.
     /// </summary>
-    public const string LiveStorePresenceMetric = "tempo_live_store_partition_lag_records";
+    public const string LiveStorePresenceMetric = "tempo_ingest_group_partition_lag";
 
     public required LoadOptions Load { get; init; }
 

@@ -89,7 +89,7 @@ public sealed class FakeTempoQueryServer : IAsyncDisposable
 
         // As the server's exporter: the lag gauge exists once the live store opened, the counter only after its first increment.
         var spans = _ingest.ReceivedSpans;
-        var text = "# TYPE tempo_live_store_partition_lag_records gauge\ntempo_live_store_partition_lag_records{partition=\"0\"} 0\n";
+        var text = "# TYPE tempo_ingest_group_partition_lag gauge\ntempo_ingest_group_partition_lag{group=\"live-store\",partition=\"0\"} 0\n";
         if (spans > 0)
         {
             text += "# HELP tempo_live_store_spans_stored_total Spans written to the live store.\n" +

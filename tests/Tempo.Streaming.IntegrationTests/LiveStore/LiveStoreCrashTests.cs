@@ -133,8 +133,8 @@ public sealed class LiveStoreCrashTests(ITestOutputHelper output) : IDisposable
         while (true)
         {
             var metrics = (await client.GetAsync("/metrics")).Text;
-            if (metrics.Contains("tempo_live_store_partition_lag_records", StringComparison.Ordinal) &&
-                PrometheusText.Sum(metrics, "tempo_live_store_partition_lag_records") == 0)
+            if (metrics.Contains("tempo_ingest_group_partition_lag", StringComparison.Ordinal) &&
+                PrometheusText.Sum(metrics, "tempo_ingest_group_partition_lag") == 0)
                 return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the live store did not catch up with the log within 60 s");
             await Task.Delay(50);
