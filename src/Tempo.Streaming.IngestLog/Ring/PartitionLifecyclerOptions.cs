@@ -25,6 +25,12 @@ public sealed record PartitionLifecyclerOptions
     public TimeSpan MinOwnersDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// <c>partition_ring.delete_inactive_partition_after</c>: an INACTIVE partition without owners for this long is
+    /// deleted from the ring (zero disables deletion).
+    /// </summary>
+    public TimeSpan DeleteInactivePartitionAfter { get; init; } = TimeSpan.FromHours(13);
+
+    /// <summary>
     /// State a partition this member creates starts in: PENDING in distributed mode; ACTIVE in single-binary mode, where
     /// the in-process live store is the only possible owner and the ring does not outlive the process.
     /// </summary>
