@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -42,6 +42,10 @@ bench-ingest:
 ## bench-livestore: live-store consumption (harness and end to end), freshness at 75k spans/s, trace by ID with 1M traces (medians of 3 runs)
 bench-livestore:
 	scripts/bench-livestore.sh $(ARGS)
+
+## bench-kafka: distributed ingest, OTLP gRPC -> distributor -> mock Kafka -> live store (spans/s, p99 push; medians of 3 runs)
+bench-kafka:
+	scripts/bench-kafka.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet

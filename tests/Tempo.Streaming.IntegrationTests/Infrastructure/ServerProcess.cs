@@ -51,16 +51,23 @@ public sealed class ServerProcess : IAsyncDisposable
         TimeSpan? readyTimeout = null)
     {
         ports ??= ServerPorts.Allocate();
+        return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout);
+    }
+
+    /// <summary>Starts <c>-target=<paramref name="target"/></c> with a complete config file written to the data folder.</summary>
+    public static async Task<ServerProcess> StartTargetAsync(string dataDir, string target, string configYaml, ServerPorts ports,
+        TimeSpan? readyTimeout = null)
+    {
         Directory.CreateDirectory(dataDir);
         var configPath = Path.Combine(dataDir, "tempo-streaming.yaml");
-        await File.WriteAllTextAsync(configPath, ConfigYaml(ports, dataDir) + extraYaml);
+        await File.WriteAllTextAsync(configPath, configYaml);
 
         var dll = RepoPaths.ServerDll;
         if (!File.Exists(dll))
             throw new InvalidOperationException($"server binary not built: {dll} (run `make test` or `dotnet build -c {RepoPaths.Configuration}`)");
         var psi = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, $"-config.file={configPath}", "-target=all" },
+            ArgumentList = { dll, $"-config.file={configPath}", $"-target={target}" },
             WorkingDirectory = dataDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Tempo.Streaming.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Tempo.Streaming in distributed mode on loopback: a <c>mock-kafka</c> broker, one <c>-target=distributor</c> process
+/// and live stores (<c>-target=live-store</c>, instance <c>live-store-zone-a-N</c> owning partition N), each its own
+/// process with its own data folder.
+/// </summary>
+public sealed class DistributedCluster : IAsyncDisposable
+{
+    public const string Topic = "tempo-ingest";
+
+    private readonly TempDir _dir;
+    private readonly ServerProcess?[] _liveStores;
+    private readonly ServerPorts[] _liveStorePorts;
+
+    private DistributedCluster(TempDir dir, MockKafkaProcess kafka, int liveStores)
+    {
+        _dir = dir;
+        Kafka = kafka;
+        _liveStores = new ServerProcess?[liveStores];
+        _liveStorePorts = Enumerable.Range(0, liveStores).Select(_ => ServerPorts.Allocate()).ToArray();
+    }
+
+    public MockKafkaProcess Kafka { get; }
+
+    public ServerProcess Distributor { get; private set; } = null!;
+
+    public ServerProcess LiveStore(int ordinal) =>
+        _liveStores[ordinal] ?? throw new InvalidOperationException($"live store {ordinal} is not running");
+
+    /// <summary>Starts the broker (topic with one partition per live store), the live stores, then the distributor.</summary>
+    public static async Task<DistributedCluster> StartAsync(int liveStores = 2)
+    {
+        var dir = new TempDir("tempo-it-distributed");
+        var kafka = await MockKafkaProcess.StartAsync($"{Topic}:{liveStores}", $"{Topic}-ring:1");
+        var cluster = new DistributedCluster(dir, kafka, liveStores);
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, liveStores).Select(cluster.StartLiveStoreAsync));
+            var ports = ServerPorts.Allocate();
+            cluster.Distributor = await ServerProcess.StartTargetAsync(Path.Combine(dir.Path, "distributor"), "distributor",
+                cluster.ConfigYaml(ports, Path.Combine(dir.Path, "distributor"), instanceId: "distributor-0"), ports);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string LiveStoreDataDir(int ordinal) => Path.Combine(_dir.Path, $"live-store-{ordinal}");
+
+    /// <summary>Starts (or restarts, on the same data folder and ports) live store <paramref name="ordinal"/>.</summary>
+    public async Task StartLiveStoreAsync(int ordinal)
+    {
+        var dataDir = LiveStoreDataDir(ordinal);
+        _liveStores[ordinal] = await ServerProcess.StartTargetAsync(dataDir, "live-store",
+            ConfigYaml(_liveStorePorts[ordinal], dataDir, $"live-store-zone-a-{ordinal}"), _liveStorePorts[ordinal]);
+    }
+
+    /// <summary>SIGKILL of live store <paramref name="ordinal"/>.</summary>
+    public async Task KillLiveStoreAsync(int ordinal)
+    {
+        var process = LiveStore(ordinal);
+        await process.KillAsync();
+        await process.DisposeAsync();
+        _liveStores[ordinal] = null;
+    }
+
+    private string ConfigYaml(ServerPorts ports, string dataDir, string instanceId) => $"""
+        server:
+          http_listen_address: 127.0.0.1
+          http_listen_port: {ports.Http}
+        distributor:
+          receivers:
+            otlp:
+              protocols:
+                grpc:
+                  endpoint: 127.0.0.1:{ports.OtlpGrpc}
+                http:
+                  endpoint: 127.0.0.1:{ports.OtlpHttp}
+        ingest:
+          kafka:
+            address: {Kafka.BootstrapServers}
+            topic: {Topic}
+        live_store:
+          path: {Path.Combine(dataDir, "live-store")}
+          shutdown_marker_dir: {Path.Combine(dataDir, "shutdown-marker")}
+          ring:
+            instance_id: {instanceId}
+            instance_availability_zone: zone-a
+            instance_addr: 127.0.0.1
+          partition_ring:
+            min_partition_owners_duration: 1s
+
+        """;
+
+    /// <summary>The partition states the distributor's <c>/partition-ring</c> JSON reports, by partition ID.</summary>
+    public async Task<Dictionary<int, string>> PartitionStatesSeenByDistributorAsync()
+    {
+        using var client = new TempoQueryClient(Distributor.HttpBase);
+        var response = await client.GetAsync("/partition-ring", accept: "application/json");
+        response.Status.Should().Be(HttpStatusCode.OK, response.ToString());
+        var states = new Dictionary<int, string>();
+        using var json = JsonDocument.Parse(response.Body);
+        Collect(json.RootElement, states);
+        return states;
+    }
+
+    // dskit's page lists partitions as objects with an "id" and a "state"; walk the document for them.
+    private static void Collect(JsonElement element, Dictionary<int, string> states)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number &&
+                element.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String)
+            {
+                states[id.GetInt32()] = state.GetString()!;
+            }
+
+            foreach (var property in element.EnumerateObject()) Collect(property.Value, states);
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray()) Collect(item, states);
+        }
+    }
+
+    /// <summary>Waits until the distributor sees every partition in <paramref name="expected"/>'s state.</summary>
+    public async Task WaitForDistributorToSeeAsync(IReadOnlyDictionary<int, string> expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Dictionary<int, string> seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = await PartitionStatesSeenByDistributorAsync();
+            if (expected.All(e => seen.TryGetValue(e.Key, out var s) && s == e.Value)) return;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the distributor's ring shows {string.Join(", ", seen.Select(s => $"{s.Key}={s.Value}"))}, " +
+                                   $"expected {string.Join(", ", expected.Select(s => $"{s.Key}={s.Value}"))} within {timeout}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Distributor is not null) await Distributor.DisposeAsync();
+        foreach (var liveStore in _liveStores)
+        {
+            if (liveStore is not null) await liveStore.DisposeAsync();
+        }
+
+        await Kafka.DisposeAsync();
+        _dir.Dispose();
+    }
+}
