@@ -94,7 +94,7 @@ public static class ServerProgram
             config = config with { Target = target };
         }
 
-        if (ServerTargets.CheckRunnable(config.Target) is { } error)
+        if ((ServerTargets.CheckRunnable(config.Target) ?? ServerTargets.CheckConfig(config)) is { } error)
         {
             throw ConfigException.Without(error);
         }

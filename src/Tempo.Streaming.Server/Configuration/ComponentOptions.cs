@@ -1,5 +1,7 @@
 using Tempo.Streaming.Distributor;
 using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.IngestLog.Kafka;
+using Tempo.Streaming.IngestLog.Ring;
 using Tempo.Streaming.LiveStore;
 using Tempo.Streaming.Receivers.Otlp;
 
@@ -23,23 +25,99 @@ public static class ComponentOptions
         };
     }
 
-    /// <summary><c>distributor.max_attribute_bytes</c> and the producer's record size limit.</summary>
+    /// <summary>
+    /// <c>ingest.kafka</c> for the ingest topic. <c>auto_create_topic_default_partitions: 0</c> turns topic creation off, as
+    /// Tempo skips its topic setup for values &lt;= 0.
+    /// </summary>
+    public static KafkaLogOptions ToKafkaLogOptions(this TempoConfig config)
+    {
+        var kafka = config.Ingest.Kafka;
+        return new KafkaLogOptions
+        {
+            Address = kafka.Address,
+            Topic = kafka.Topic,
+            ClientId = kafka.ClientId,
+            DialTimeout = kafka.DialTimeout,
+            WriteTimeout = kafka.WriteTimeout,
+            ProducerLinger = kafka.ProducerLinger,
+            ProducerCompression = kafka.ProducerCompression,
+            AutoCreateTopicEnabled = kafka.AutoCreateTopicEnabled && kafka.AutoCreateTopicDefaultPartitions > 0,
+            Partitions = Math.Max(1, kafka.AutoCreateTopicDefaultPartitions),
+        };
+    }
+
+    /// <summary>
+    /// The partition ring's topic <c>&lt;topic&gt;-ring</c> (ARCHITECTURE.md §4): one partition, so every member reads every
+    /// entry in write order, and compacted, so the topic keeps the latest entry per key however long the ring lives.
+    /// </summary>
+    public static KafkaLogOptions ToRingLogOptions(this TempoConfig config) => config.ToKafkaLogOptions() with
+    {
+        Topic = RingTopic(config),
+        Partitions = 1,
+        AutoCreateTopicEnabled = config.Ingest.Kafka.AutoCreateTopicEnabled,
+        TopicConfig = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
+    };
+
+    public static string RingTopic(TempoConfig config) => config.Ingest.Kafka.Topic + "-ring";
+
+    /// <summary><c>distributor.max_attribute_bytes</c> and the producer's record size limit of the log this target writes.</summary>
     public static DistributorOptions ToDistributorOptions(this TempoConfig config) => new()
     {
         MaxAttributeBytes = config.Distributor.MaxAttributeBytes,
-        MaxRecordBytes = config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
+        MaxRecordBytes = ServerTargets.UsesKafka(config.Target)
+            ? config.Ingest.Kafka.ProducerMaxRecordSizeBytes
+            : config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
     };
 
-    /// <summary><c>live_store</c> and <c>overrides.defaults.global.max_bytes_per_trace</c>.</summary>
-    public static LiveStoreOptions ToLiveStoreOptions(this TempoConfig config) => new()
+    /// <summary>
+    /// <c>live_store</c> and <c>overrides.defaults.global.max_bytes_per_trace</c>. The single binary consumes every partition
+    /// in the group <c>live-store</c>; a distributed live store consumes <paramref name="partitions"/> in its zone's group.
+    /// </summary>
+    public static LiveStoreOptions ToLiveStoreOptions(this TempoConfig config, IReadOnlyList<int>? partitions = null) => new()
     {
         Path = System.IO.Path.GetFullPath(config.LiveStore.Path),
+        Partitions = partitions ?? [],
+        ConsumerGroup = ServerTargets.UsesKafka(config.Target) ? LiveStoreInstance.ConsumerGroup(config) : new LiveStoreOptions().ConsumerGroup,
         MaxTraceIdle = config.LiveStore.MaxTraceIdle,
         MaxTraceLive = config.LiveStore.MaxTraceLive,
         MaxLiveTracesBytes = config.LiveStore.MaxLiveTracesBytes,
         MaxBytesPerTrace = config.Overrides.MaxBytesPerTrace,
         BlockCacheBytes = config.LiveStore.BlockCacheSizeBytes,
     };
+
+    /// <summary>
+    /// <c>live_store.ring</c> and <c>live_store.partition_ring</c> for a member owning <paramref name="partitions"/>,
+    /// reachable at <paramref name="httpAddress"/>. New partitions start PENDING in distributed mode; in the single binary
+    /// ACTIVE at once, since the in-process live store is their only possible owner and the ring dies with the process.
+    /// </summary>
+    public static PartitionLifecyclerOptions ToLifecyclerOptions(this TempoConfig config, IReadOnlyList<int> partitions, string httpAddress)
+    {
+        var ring = config.LiveStore.Ring;
+        var partitionRing = config.LiveStore.PartitionRing;
+        return new PartitionLifecyclerOptions
+        {
+            InstanceId = ring.InstanceId,
+            Partitions = partitions,
+            Zone = ring.InstanceAvailabilityZone,
+            HttpAddress = httpAddress,
+            HeartbeatPeriod = ring.HeartbeatPeriod,
+            MinOwnersCount = partitionRing.MinPartitionOwnersCount,
+            MinOwnersDuration = partitionRing.MinPartitionOwnersDuration,
+            DeleteInactivePartitionAfter = partitionRing.DeleteInactivePartitionAfter,
+            InitialState = ServerTargets.UsesKafka(config.Target) ? PartitionState.Pending : PartitionState.Active,
+        };
+    }
+
+    /// <summary>Tempo's shutdown marker file (dskit <c>shutdownmarker</c>: <c>shutdown-requested.txt</c>) in <c>shutdown_marker_dir</c>.</summary>
+    public static string ShutdownMarkerPath(this TempoConfig config) =>
+        System.IO.Path.Combine(System.IO.Path.GetFullPath(config.LiveStore.ShutdownMarkerDir), "shutdown-requested.txt");
+
+    /// <summary>
+    /// The OTLP receivers this process listens with: the configured ones on targets that run the distributor, none on
+    /// the others (a live store shares the distributors' config file but takes no pushes).
+    /// </summary>
+    public static OtlpReceiverConfig? OtlpReceivers(this TempoConfig config) =>
+        ServerTargets.RunsDistributor(config.Target) ? config.Distributor.Receivers.Otlp : null;
 
     /// <summary><c>multitenancy_enabled</c> and the OTLP protocol limits.</summary>
     public static OtlpReceiverOptions ToOtlpReceiverOptions(this TempoConfig config)

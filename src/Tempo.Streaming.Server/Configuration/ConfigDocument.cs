@@ -42,6 +42,7 @@ public static class ConfigDocument
                     ["retention_period"] = GoDuration.Format(config.Ingest.Embedded.RetentionPeriod),
                     ["producer_max_record_size_bytes"] = config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
                 },
+                ["kafka"] = Kafka(config.Ingest.Kafka),
             },
             ["storage"] = new Dictionary<string, object?>
             {
@@ -68,6 +69,22 @@ public static class ConfigDocument
                 ["max_trace_live"] = GoDuration.Format(config.LiveStore.MaxTraceLive),
                 ["max_live_traces_bytes"] = config.LiveStore.MaxLiveTracesBytes,
                 ["block_cache_size_bytes"] = config.LiveStore.BlockCacheSizeBytes,
+                ["ring"] = new Dictionary<string, object?>
+                {
+                    ["instance_id"] = config.LiveStore.Ring.InstanceId,
+                    ["instance_availability_zone"] = config.LiveStore.Ring.InstanceAvailabilityZone,
+                    ["instance_addr"] = config.LiveStore.Ring.InstanceAddr,
+                    ["instance_port"] = config.LiveStore.Ring.InstancePort,
+                    ["heartbeat_period"] = GoDuration.Format(config.LiveStore.Ring.HeartbeatPeriod),
+                    ["heartbeat_timeout"] = GoDuration.Format(config.LiveStore.Ring.HeartbeatTimeout),
+                },
+                ["partition_ring"] = new Dictionary<string, object?>
+                {
+                    ["min_partition_owners_count"] = config.LiveStore.PartitionRing.MinPartitionOwnersCount,
+                    ["min_partition_owners_duration"] = GoDuration.Format(config.LiveStore.PartitionRing.MinPartitionOwnersDuration),
+                    ["delete_inactive_partition_after"] = GoDuration.Format(config.LiveStore.PartitionRing.DeleteInactivePartitionAfter),
+                },
+                ["shutdown_marker_dir"] = config.LiveStore.ShutdownMarkerDir,
             },
             ["overrides"] = new Dictionary<string, object?>
             {
@@ -120,6 +137,21 @@ public static class ConfigDocument
 
     public static string ToYaml(Dictionary<string, object?> tree) =>
         tree.Count == 0 ? "{}\n" : new SerializerBuilder().Build().Serialize(tree);
+
+    private static Dictionary<string, object?> Kafka(KafkaIngestConfig kafka) => new()
+    {
+        ["address"] = kafka.Address,
+        ["topic"] = kafka.Topic,
+        ["client_id"] = kafka.ClientId,
+        ["dial_timeout"] = GoDuration.Format(kafka.DialTimeout),
+        ["write_timeout"] = GoDuration.Format(kafka.WriteTimeout),
+        ["consumer_group"] = kafka.ConsumerGroup,
+        ["auto_create_topic_enabled"] = kafka.AutoCreateTopicEnabled,
+        ["auto_create_topic_default_partitions"] = kafka.AutoCreateTopicDefaultPartitions,
+        ["producer_max_record_size_bytes"] = kafka.ProducerMaxRecordSizeBytes,
+        ["producer_linger"] = GoDuration.Format(kafka.ProducerLinger),
+        ["producer_compression"] = kafka.ProducerCompression,
+    };
 
     private static Dictionary<string, object?> Receivers(ReceiversConfig receivers)
     {

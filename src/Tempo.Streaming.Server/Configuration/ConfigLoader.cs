@@ -273,7 +273,15 @@ public static class ConfigLoader
                                  ?? defaults.MaxLiveTracesBytes,
             BlockCacheSizeBytes = section.Integer("block_cache_size_bytes", 1024 * 1024, long.MaxValue, "must be at least 1048576 (1 MiB)")
                                   ?? defaults.BlockCacheSizeBytes,
+            Ring = RingConfigBinder.BindRing(section.Section("ring"), defaults.Ring),
+            PartitionRing = RingConfigBinder.BindPartitionRing(section.Section("partition_ring"), defaults.PartitionRing),
+            ShutdownMarkerDir = section.String("shutdown_marker_dir") ?? defaults.ShutdownMarkerDir,
         };
+        if (string.IsNullOrWhiteSpace(result.ShutdownMarkerDir))
+        {
+            throw section.Invalid("shutdown_marker_dir", "must not be empty");
+        }
+
         if (string.IsNullOrWhiteSpace(result.Path))
         {
             throw section.Invalid("path", "must not be empty");
@@ -316,7 +324,12 @@ public static class ConfigLoader
         }
 
         var embedded = section.Section("embedded");
-        var result = defaults with { Embedded = embedded is null ? defaults.Embedded : BindEmbedded(embedded, defaults.Embedded) };
+        var kafka = section.Section("kafka");
+        var result = defaults with
+        {
+            Embedded = embedded is null ? defaults.Embedded : BindEmbedded(embedded, defaults.Embedded),
+            Kafka = kafka is null ? defaults.Kafka : KafkaConfigBinder.Bind(kafka, defaults.Kafka),
+        };
         section.EnsureNoUnknownKeys();
         return result;
     }

@@ -1,6 +1,6 @@
 namespace Tempo.Streaming.Server.Configuration;
 
-/// <summary>The <c>-target</c> values (ARCHITECTURE.md §2) and which of them this build can run.</summary>
+/// <summary>The <c>-target</c> values (ARCHITECTURE.md §2), which of them this build can run, and what each one runs.</summary>
 public static class ServerTargets
 {
     public const string All = "all";
@@ -12,10 +12,13 @@ public static class ServerTargets
 
     public static IReadOnlyList<string> Known { get; } = [All, Distributor, LiveStore, Querier, QueryFrontend, Compactor];
 
+    /// <summary>The targets this build runs: the single binary and the two halves of the ingest path.</summary>
+    public static IReadOnlyList<string> Runnable { get; } = [All, Distributor, LiveStore];
+
     /// <summary>
     /// Checks that <paramref name="target"/> names a known target this build can run; returns an error message otherwise.
-    /// Only the single binary runs yet: the other targets talk to each other through Kafka and need the live store,
-    /// querier and compactor that later issues add.
+    /// The querier, query frontend and compactor come with block storage (later issues); until then trace by ID is
+    /// answered by the live stores themselves.
     /// </summary>
     public static string? CheckRunnable(string target)
     {
@@ -24,12 +27,36 @@ public static class ServerTargets
             return $"unknown target \"{target}\" (known targets: {string.Join(", ", Known)})";
         }
 
-        if (target != All)
+        if (!Runnable.Contains(target, StringComparer.Ordinal))
         {
-            return $"target \"{target}\" cannot run in this build: distributed targets need the Kafka ingest log and the " +
-                   "live-store, querier and compactor components, which are not built yet; run the single binary with -target=all";
+            return $"target \"{target}\" cannot run in this build: the querier, query-frontend and compactor need block storage, " +
+                   $"which is not built yet; run {string.Join(", ", Runnable.Select(t => "-target=" + t))}";
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Checks what a target needs beyond each key's own rules: a live store must find its partition in its instance ID,
+    /// as Tempo's live store does at startup. Returns an error message, or null.
+    /// </summary>
+    public static string? CheckConfig(TempoConfig config)
+    {
+        if (config.Target == LiveStore && LiveStoreInstance.PartitionId(config.LiveStore.Ring.InstanceId, out var error) is null)
+        {
+            return $"live_store.ring.instance_id: calculating livestore partition ID: {error} " +
+                   "(in distributed mode the instance ID ends in the instance ordinal, e.g. live-store-zone-a-0, which is the partition it consumes)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Targets that run the distributor and the OTLP receivers in front of it.</summary>
+    public static bool RunsDistributor(string target) => target is All or Distributor;
+
+    /// <summary>Targets that run a live store (and serve the query API from it).</summary>
+    public static bool RunsLiveStore(string target) => target is All or LiveStore;
+
+    /// <summary>Targets that talk to each other through Kafka (every target but the single binary).</summary>
+    public static bool UsesKafka(string target) => target != All;
 }

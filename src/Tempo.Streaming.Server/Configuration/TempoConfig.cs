@@ -107,12 +107,67 @@ public sealed record OtlpHttpProtocolConfig
 }
 
 /// <summary>
-/// <c>ingest</c>. Tempo 3.x configures Kafka under <c>ingest.kafka</c> (a later issue); the single binary's embedded
-/// log is configured under <c>ingest.embedded</c>.
+/// <c>ingest</c>. The distributed targets (<c>distributor</c>, <c>live-store</c>) use Kafka, configured under Tempo 3.x's
+/// <c>ingest.kafka</c>; the single binary's embedded log is configured under <c>ingest.embedded</c>.
 /// </summary>
 public sealed record IngestConfig
 {
     public EmbeddedIngestConfig Embedded { get; init; } = new();
+
+    public KafkaIngestConfig Kafka { get; init; } = new();
+}
+
+/// <summary>
+/// <c>ingest.kafka</c>: Tempo's <c>pkg/ingest</c> KafkaConfig keys and defaults, plus the producer's linger and compression
+/// (ours: Tempo's franz-go client fixes them in code, librdkafka needs them as settings).
+/// </summary>
+public sealed record KafkaIngestConfig
+{
+    /// <summary><c>address</c>: bootstrap brokers, <c>host:port[,host:port...]</c> (Tempo default localhost:9092).</summary>
+    public string Address { get; init; } = "localhost:9092";
+
+    /// <summary><c>topic</c>: the ingest topic; the partition ring lives in <c>&lt;topic&gt;-ring</c>.</summary>
+    public string Topic { get; init; } = "tempo-ingest";
+
+    /// <summary><c>client_id</c>: Kafka client.id; empty = the client library's default.</summary>
+    public string ClientId { get; init; } = "";
+
+    /// <summary><c>dial_timeout</c>: the longest a connection attempt to a broker may take (Tempo default 2s).</summary>
+    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>write_timeout</c>: how long a push waits for Kafka to acknowledge its records (Tempo default 10s).</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>consumer_group</c>: the group a live store commits its offsets to. Empty (Tempo's default and recommendation) =
+    /// derived from the instance ID as Tempo's <c>LiveStoreConsumerGroupID</c> does: the ID without its <c>-N</c> ordinal,
+    /// so every live store of a zone (<c>live-store-zone-a-0</c>, <c>-1</c>...) shares <c>live-store-zone-a</c>.
+    /// </summary>
+    public string ConsumerGroup { get; init; } = "";
+
+    /// <summary><c>auto_create_topic_enabled</c>: create the topic at startup when it is missing (Tempo default true).</summary>
+    public bool AutoCreateTopicEnabled { get; init; } = true;
+
+    /// <summary>
+    /// <c>auto_create_topic_default_partitions</c>: the partition count of a topic this process creates (Tempo default 1000);
+    /// 0 = do not create topics, as Tempo skips its topic setup for values &lt;= 0.
+    /// </summary>
+    public int AutoCreateTopicDefaultPartitions { get; init; } = 1000;
+
+    /// <summary>
+    /// <c>producer_max_record_size_bytes</c>: a push larger than this is split into several records; Tempo's default and
+    /// bounds (<see cref="EmbeddedIngestConfig.MinProducerMaxRecordSizeBytes"/> .. <see cref="EmbeddedIngestConfig.MaxProducerMaxRecordSizeBytes"/>).
+    /// </summary>
+    public int ProducerMaxRecordSizeBytes { get; init; } = EmbeddedIngestConfig.MaxProducerMaxRecordSizeBytes;
+
+    /// <summary><c>producer_linger</c> (ours): how long the producer batches records before sending (librdkafka linger.ms).</summary>
+    public TimeSpan ProducerLinger { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary><c>producer_compression</c> (ours): none, gzip, snappy, lz4 or zstd.</summary>
+    public string ProducerCompression { get; init; } = "lz4";
+
+    /// <summary>The values <see cref="ProducerCompression"/> accepts (librdkafka's compression.codec names).</summary>
+    public static IReadOnlyList<string> Compressions { get; } = ["none", "gzip", "snappy", "lz4", "zstd"];
 }
 
 /// <summary><c>ingest.embedded</c>: the embedded segment log (ARCHITECTURE.md §3).</summary>
@@ -220,6 +275,71 @@ public sealed record LiveStoreConfig
 
     /// <summary><c>block_cache_size_bytes</c>: RocksDB block cache.</summary>
     public long BlockCacheSizeBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary><c>ring</c>: how this live store identifies itself in the partition ring.</summary>
+    public LiveStoreRingConfig Ring { get; init; } = new();
+
+    /// <summary><c>partition_ring</c>: when partitions turn ACTIVE and when inactive ones are deleted.</summary>
+    public PartitionRingConfig PartitionRing { get; init; } = new();
+
+    /// <summary>
+    /// <c>shutdown_marker_dir</c>: where <c>prepare-downscale</c> leaves its marker file (Tempo's default is
+    /// /var/tempo/live-store/shutdown-marker; ours sits next to the other data under ./data).
+    /// </summary>
+    public string ShutdownMarkerDir { get; init; } = "./data/live-store/shutdown-marker";
+}
+
+/// <summary><c>live_store.ring</c> (dskit ring lifecycler keys, Tempo's defaults).</summary>
+public sealed record LiveStoreRingConfig
+{
+    /// <summary>
+    /// <c>instance_id</c>: this member's ID; default the host name, as Tempo. In distributed mode it ends in the instance
+    /// ordinal (<c>live-store-zone-a-3</c>), which picks the partition this live store consumes.
+    /// </summary>
+    public string InstanceId { get; init; } = DefaultInstanceId();
+
+    /// <summary><c>instance_availability_zone</c>: empty when zones are not used.</summary>
+    public string InstanceAvailabilityZone { get; init; } = "";
+
+    /// <summary>
+    /// <c>instance_addr</c>: the address other components use to reach this member; empty = the machine's first
+    /// non-loopback IPv4 address (else 127.0.0.1), as dskit picks one from the network interfaces.
+    /// </summary>
+    public string InstanceAddr { get; init; } = "";
+
+    /// <summary><c>instance_port</c>: the port published with <see cref="InstanceAddr"/>; 0 = the bound server.http_listen_port.</summary>
+    public int InstancePort { get; init; }
+
+    /// <summary><c>heartbeat_period</c>: how often the member refreshes its ring entry (Tempo default 5s).</summary>
+    public TimeSpan HeartbeatPeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>heartbeat_timeout</c>: a member whose heartbeat is older is not queried (Tempo default 1m).</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    private static string DefaultInstanceId()
+    {
+        try
+        {
+            return System.Net.Dns.GetHostName();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return Environment.MachineName;
+        }
+    }
+}
+
+/// <summary><c>live_store.partition_ring</c> (dskit PartitionRingConfig keys and defaults).</summary>
+public sealed record PartitionRingConfig
+{
+    /// <summary><c>min_partition_owners_count</c>: owners a PENDING partition waits for before it turns ACTIVE.</summary>
+    public int MinPartitionOwnersCount { get; init; } = 1;
+
+    /// <summary><c>min_partition_owners_duration</c>: how long those owners must have been registered.</summary>
+    public TimeSpan MinPartitionOwnersDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>delete_inactive_partition_after</c>: an INACTIVE partition without owners is deleted after this; 0 = never.</summary>
+    public TimeSpan DeleteInactivePartitionAfter { get; init; } = TimeSpan.FromHours(13);
 }
 
 /// <summary><c>overrides</c>: per-tenant limits; only <c>defaults.global.max_bytes_per_trace</c> so far (Tempo's key path).</summary>

@@ -54,12 +54,12 @@ public sealed class ListenerBindings
         {
             $"http={Display(config.Server.HttpListenAddress, ListenerRole.TempoHttp)} (HTTP/1.1 + h2c gRPC)",
         };
-        if (config.Distributor.Receivers.Otlp?.Grpc is { } grpc)
+        if (config.OtlpReceivers()?.Grpc is { } grpc)
         {
             parts.Add($"otlp-grpc={Display(ConfigLoader.Endpoint(grpc.Endpoint, "grpc").Host, ListenerRole.OtlpGrpc)}");
         }
 
-        if (config.Distributor.Receivers.Otlp?.Http is { } http)
+        if (config.OtlpReceivers()?.Http is { } http)
         {
             parts.Add($"otlp-http={Display(ConfigLoader.Endpoint(http.Endpoint, "http").Host, ListenerRole.OtlpHttp)}");
         }
@@ -74,14 +74,14 @@ public sealed class ListenerBindings
             _listeners.Clear();
             Add(kestrel, ListenerRole.TempoHttp, new ListenEndpoint(config.Server.HttpListenAddress, config.Server.HttpListenPort),
                 HttpProtocols.Http1AndHttp2, sniffH2c: true);
-            if (config.Distributor.Receivers.Otlp?.Grpc is { } grpc)
+            if (config.OtlpReceivers()?.Grpc is { } grpc)
             {
                 // OTLP/gRPC clients always speak HTTP/2 with prior knowledge on this port.
                 Add(kestrel, ListenerRole.OtlpGrpc, ConfigLoader.Endpoint(grpc.Endpoint, "distributor.receivers.otlp.protocols.grpc.endpoint"),
                     HttpProtocols.Http2, sniffH2c: false);
             }
 
-            if (config.Distributor.Receivers.Otlp?.Http is { } http)
+            if (config.OtlpReceivers()?.Http is { } http)
             {
                 Add(kestrel, ListenerRole.OtlpHttp, ConfigLoader.Endpoint(http.Endpoint, "distributor.receivers.otlp.protocols.http.endpoint"),
                     HttpProtocols.Http1AndHttp2, sniffH2c: true);

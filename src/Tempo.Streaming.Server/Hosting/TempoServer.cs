@@ -12,6 +12,7 @@ using Tempo.Streaming.Receivers.Grpc;
 using Tempo.Streaming.Receivers.Otlp;
 using Tempo.Streaming.Server.Api;
 using Tempo.Streaming.Server.Api.Query;
+using Tempo.Streaming.Server.Api.Ring;
 using Tempo.Streaming.Server.Configuration;
 using Tempo.Streaming.Server.Lifecycle;
 using Tempo.Streaming.Server.Metrics;
@@ -19,7 +20,7 @@ using Tempo.Streaming.Server.Metrics;
 namespace Tempo.Streaming.Server.Hosting;
 
 /// <summary>
-/// Composes the <c>-target=all</c> process: services, Kestrel listeners and the endpoints of each listener. Program.cs
+/// Composes the process of the configured target: services, Kestrel listeners and the endpoints of each listener. Program.cs
 /// and the tests build the server through this, so tests run exactly what the binary runs. Everything reads
 /// <see cref="TempoConfig"/> from the service container, so a WebApplicationFactory may replace it.
 /// </summary>
@@ -53,11 +54,15 @@ public static class TempoServer
         services.AddSingleton<IngestGate>();
         services.AddSingleton<ITracePusher>(provider => provider.GetRequiredService<IngestGate>());
         services.TryAddSingleton<IIngestLogOpener, EmbeddedIngestLogOpener>();
+        services.TryAddSingleton<IKafkaLogOpener, KafkaIngestLogOpener>();
+        services.TryAddSingleton(KafkaStartupRetry.Default);
+        services.TryAddSingleton<RingServices>();
         services.AddHostedService<IngestPipelineService>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, TempoKestrelSetup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         services.AddTempoApi();
         services.AddTempoQueryApi();
+        services.AddPartitionRingApi();
         // Kestrel waits this long for requests in flight on SIGTERM before the pipeline closes the log.
         services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
     }
@@ -72,11 +77,17 @@ public static class TempoServer
 
         var tempo = app.MapGroup("").WithMetadata(new ListenerRoleMetadata(ListenerRole.TempoHttp));
         tempo.MapTempoApi();
-        tempo.MapTempoQueryApi();
+        // Tempo's distributor serves no query API (its routes are 404); the live stores answer trace by ID for now.
+        if (ServerTargets.RunsLiveStore(config.Target))
+        {
+            tempo.MapTempoQueryApi();
+        }
+
+        tempo.MapPartitionRingApi(liveStoreRoutes: ServerTargets.RunsLiveStore(config.Target));
         // gRPC on the HTTP port (Grafana's streaming querier, a later issue): unknown methods answer UNIMPLEMENTED.
         tempo.MapGrpcUnimplementedFallback().WithMetadata(new GrpcOnlyMetadata());
 
-        var otlp = config.Distributor.Receivers.Otlp;
+        var otlp = config.OtlpReceivers();
         if (otlp?.Grpc is not null)
         {
             var grpc = app.MapGroup("").WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));

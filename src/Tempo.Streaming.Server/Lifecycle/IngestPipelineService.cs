@@ -1,75 +1,104 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tempo.Streaming.Distributor;
 using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.IngestLog.Ring;
 using Tempo.Streaming.LiveStore;
-using Tempo.Streaming.Query.Tags;
-using Tempo.Streaming.Query.Traces;
 using Tempo.Streaming.Server.Api.Query;
+using Tempo.Streaming.Server.Api.Ring;
 using Tempo.Streaming.Server.Configuration;
 using Tempo.Streaming.Server.Hosting;
 
 namespace Tempo.Streaming.Server.Lifecycle;
 
 /// <summary>
-/// Runs the single binary's pipeline: opens the ingest log (recovering a torn tail), starts the distributor on an
-/// in-memory partition ring over all partitions and lets the receivers' pushes through, then opens the live store,
-/// which consumes every partition, and hands it to the query routes. It starts in the background
-/// so the listeners (and <c>/ready</c>, which says what is still starting) are up meanwhile. On shutdown — after
-/// Kestrel has stopped accepting and drained its requests — it waits for pushes still in flight, then closes the
-/// distributor, the live store and the log, so every acknowledged record is flushed (ARCHITECTURE.md invariant 1).
-/// A failure to open the log stops the process, as a failed module stops Tempo.
+/// Runs the components of the configured target (ARCHITECTURE.md §2, §4), each a service <c>/ready</c> reports:
+/// <list type="bullet">
+/// <item><c>all</c>: the embedded log, an in-memory partition ring owned by this process, the distributor and its
+/// receivers, and a live store consuming every partition, which answers the query routes;</item>
+/// <item><c>distributor</c>: the Kafka ingest topic, the ring tailed from <c>&lt;topic&gt;-ring</c>, the distributor
+/// writing to the ACTIVE partitions, and the receivers;</item>
+/// <item><c>live-store</c>: the Kafka ingest topic, the ring, a live store consuming the partition of its instance
+/// ordinal, its ring membership, and the query routes (trace by ID fanned out to every live store in the ring).</item>
+/// </list>
+/// It starts in the background so the listeners (and <c>/ready</c>, which says what is still starting) are up meanwhile.
+/// On shutdown — after Kestrel has stopped accepting and drained its requests — it waits for pushes still in flight,
+/// then closes the components in reverse dependency order, so every acknowledged record is durable (invariant 1).
+/// A component that fails to start stops the process, as a failed module stops Tempo.
 /// </summary>
-internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
+internal sealed partial class IngestPipelineService : IHostedService, IAsyncDisposable
 {
     private readonly TempoConfig _config;
     private readonly ServiceRegistry _registry;
     private readonly IngestGate _gate;
-    private readonly IIngestLogOpener _opener;
+    private readonly IIngestLogOpener _embeddedOpener;
+    private readonly IKafkaLogOpener _kafkaOpener;
+    private readonly KafkaStartupRetry _kafkaRetry;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IMeterFactory _meterFactory;
     private readonly ListenerBindings _bindings;
+    private readonly QueryServices _queryServices;
+    private readonly RingServices _ringServices;
     private readonly ILogger _logger;
     private readonly ServiceStatus _server;
     private readonly ServiceStatus _ingestLog;
-    private readonly ServiceStatus _distributor;
+    private readonly ServiceStatus _partitionRing;
+    private readonly ServiceStatus? _distributor;
     private readonly ServiceStatus? _receivers;
-    private readonly ServiceStatus _liveStore;
-    private readonly QueryServices _queryServices;
+    private readonly ServiceStatus? _liveStore;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stateLock = new();
     private Task _pipelineStart = Task.CompletedTask;
-    private IIngestLog? _log;
-    private TraceDistributor? _traceDistributor;
-    private LiveTraceStore? _liveTraceStore;
     private int _closed;
 
-    public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener opener,
-        IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory, IMeterFactory meterFactory, ListenerBindings bindings,
-        QueryServices queryServices)
+    // What has been started, in start order; CloseAsync releases it in reverse (guarded by _stateLock).
+    private IIngestLog? _log;
+    private IIngestLog? _ringLog;
+    private IPartitionRingStore? _ringStore;
+    private PartitionLifecycler? _lifecycler;
+    private RingPartitionSelector? _partitionSelector;
+    private TraceDistributor? _traceDistributor;
+    private LiveTraceStore? _liveTraceStore;
+    private HttpClient? _liveStoreClient;
+
+    public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener embeddedOpener,
+        IKafkaLogOpener kafkaOpener, KafkaStartupRetry kafkaRetry, IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory,
+        IMeterFactory meterFactory, ListenerBindings bindings, QueryServices queryServices, RingServices ringServices)
     {
-        _queryServices = queryServices;
         _config = config;
         _registry = registry;
         _gate = gate;
-        _opener = opener;
+        _embeddedOpener = embeddedOpener;
+        _kafkaOpener = kafkaOpener;
+        _kafkaRetry = kafkaRetry;
         _lifetime = lifetime;
         _loggerFactory = loggerFactory;
         _meterFactory = meterFactory;
         _bindings = bindings;
+        _queryServices = queryServices;
+        _ringServices = ringServices;
         _logger = loggerFactory.CreateLogger("Tempo.Streaming.Server");
+        _ringServices.ShutdownMarkerPath = config.ShutdownMarkerPath();
+
         _server = registry.Register(ServiceRegistry.Server);
         _ingestLog = registry.Register(ServiceRegistry.IngestLog);
-        _distributor = registry.Register(ServiceRegistry.Distributor);
-        if (config.Distributor.Receivers.Otlp is { Grpc: not null } or { Http: not null })
+        _partitionRing = registry.Register(ServiceRegistry.PartitionRing);
+        if (ServerTargets.RunsDistributor(config.Target))
         {
-            _receivers = registry.Register(ServiceRegistry.Receivers);
+            _distributor = registry.Register(ServiceRegistry.Distributor);
+            if (config.OtlpReceivers() is not null)
+            {
+                _receivers = registry.Register(ServiceRegistry.Receivers);
+            }
         }
 
-        _liveStore = registry.Register(ServiceRegistry.LiveStore);
+        if (ServerTargets.RunsLiveStore(config.Target))
+        {
+            _liveStore = registry.Register(ServiceRegistry.LiveStore);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -91,7 +120,7 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            // startup was still opening the log; CloseAsync below releases whatever was opened
+            // startup was still opening something; CloseAsync below releases whatever was opened
         }
 
         if (_receivers is not null)
@@ -124,7 +153,7 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Reached without StopAsync when the host failed to start (e.g. a port in use): still release the log.
+        // Reached without StopAsync when the host failed to start (e.g. a port in use): still release the logs.
         await _stopping.CancelAsync();
         try
         {
@@ -134,107 +163,15 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
         {
         }
 
+        // _stopping is not disposed: the host may still call StopAsync after DisposeAsync when its start failed, and a
+        // token source without a timer holds nothing to release.
         await CloseAsync();
-        _stopping.Dispose();
-    }
-
-    private async Task StartPipelineAsync(CancellationToken cancellationToken)
-    {
-        var options = _config.ToEmbeddedLogOptions();
-        SetState(_ingestLog, ServiceState.Starting);
-        Log.IngestLogOpening(_logger, options.Path, options.Partitions);
-        var started = Stopwatch.GetTimestamp();
-        IIngestLog log;
-        try
-        {
-            log = await _opener.OpenAsync(options, cancellationToken);
-            lock (_stateLock)
-            {
-                _log = log;
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e)
-        {
-            Fail(_ingestLog, e);
-            return;
-        }
-
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        Log.IngestLogOpened(_logger, options.Path, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        SetState(_ingestLog, ServiceState.Running);
-
-        SetState(_distributor, ServiceState.Starting);
-        try
-        {
-            var ring = new InMemoryPartitionRing(log.PartitionCount);
-            var distributorOptions = _config.ToDistributorOptions();
-            var distributor = new TraceDistributor(log, ring, distributorOptions,
-                _loggerFactory.CreateLogger<TraceDistributor>(), _meterFactory);
-            lock (_stateLock)
-            {
-                _traceDistributor = distributor;
-            }
-
-            _gate.Open(distributor);
-            Log.DistributorRunning(_logger, ring.ActivePartitions.Count, distributorOptions.MaxRecordBytes, distributorOptions.MaxAttributeBytes);
-        }
-        catch (Exception e)
-        {
-            Fail(_distributor, e);
-            return;
-        }
-
-        SetState(_distributor, ServiceState.Running);
-        UpdateReceivers();
-        await StartLiveStoreAsync(log, cancellationToken);
-    }
-
-    private async Task StartLiveStoreAsync(IIngestLog log, CancellationToken cancellationToken)
-    {
-        SetState(_liveStore, ServiceState.Starting);
-        var options = _config.ToLiveStoreOptions();
-        try
-        {
-            var store = await LiveTraceStore.OpenAsync(options, log, _loggerFactory.CreateLogger("Tempo.Streaming.LiveStore"),
-                _meterFactory, cancellationToken);
-            lock (_stateLock)
-            {
-                _liveTraceStore = store;
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            store.Start();
-            _queryServices.Traces = new TraceByIdQuerier([store], [], options.MaxBytesPerTrace);
-            _queryServices.Tags = new TagQuerier([store]);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e)
-        {
-            Fail(_liveStore, e);
-            return;
-        }
-
-        SetState(_liveStore, ServiceState.Running);
     }
 
     private void OnServerStarted()
     {
         SetState(_server, ServiceState.Running);
+        _serverStarted.TrySetResult();
         Log.Ready(_logger, _bindings.Describe(_config), _config.Target);
         UpdateReceivers();
     }
@@ -251,73 +188,11 @@ internal sealed class IngestPipelineService : IHostedService, IAsyncDisposable
     {
         lock (_stateLock)
         {
-            if (_receivers is not null && _server.State == ServiceState.Running && _distributor.State == ServiceState.Running
+            if (_receivers is not null && _server.State == ServiceState.Running && _distributor?.State == ServiceState.Running
                 && !_registry.ShutdownRequested)
             {
                 SetState(_receivers, ServiceState.Running);
             }
-        }
-    }
-
-    private async Task CloseAsync()
-    {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-        {
-            return;
-        }
-
-        TraceDistributor? distributor;
-        LiveTraceStore? liveStore;
-        IIngestLog? log;
-        lock (_stateLock)
-        {
-            distributor = _traceDistributor;
-            liveStore = _liveTraceStore;
-            log = _log;
-        }
-
-        if (distributor is not null)
-        {
-            SetState(_distributor, ServiceState.Stopping);
-            distributor.Dispose();
-            SetState(_distributor, ServiceState.Terminated);
-        }
-
-        // The live store reads from the log: it stops before the log closes.
-        if (liveStore is not null)
-        {
-            _queryServices.Traces = null;
-            _queryServices.Tags = null;
-            SetState(_liveStore, ServiceState.Stopping);
-            try
-            {
-                await liveStore.DisposeAsync();
-                SetState(_liveStore, ServiceState.Terminated);
-            }
-            catch (Exception e)
-            {
-                _liveStore.Fail(e);
-                Log.ServiceFailed(_logger, e, _liveStore.Name);
-            }
-        }
-
-        if (log is null)
-        {
-            return;
-        }
-
-        var path = Path.GetFullPath(_config.Ingest.Embedded.Path);
-        SetState(_ingestLog, ServiceState.Stopping);
-        try
-        {
-            await log.DisposeAsync();
-            SetState(_ingestLog, ServiceState.Terminated);
-            Log.IngestLogClosed(_logger, path);
-        }
-        catch (Exception e)
-        {
-            _ingestLog.Fail(e);
-            Log.IngestLogCloseFailed(_logger, e, path);
         }
     }
 

@@ -75,6 +75,7 @@ public sealed class ServiceRegistry
 {
     public const string Server = "server";
     public const string IngestLog = "ingest-log";
+    public const string PartitionRing = "partition-ring";
     public const string Distributor = "distributor";
     public const string Receivers = "receivers";
     public const string LiveStore = "live-store";

@@ -38,7 +38,7 @@ public sealed class LifecycleTests
 
         var (status, body) = await GetReadyAsync(server);
         status.Should().Be(HttpStatusCode.ServiceUnavailable);
-        body.Should().Be("Some services are not Running:\nNew: 3 (distributor, receivers, live-store)\nStarting: 1 (ingest-log)\nRunning: 1 (server)\n");
+        body.Should().Be("Some services are not Running:\nNew: 4 (partition-ring, distributor, receivers, live-store)\nStarting: 1 (ingest-log)\nRunning: 1 (server)\n");
 
         using var push = new ByteArrayContent(Spans.Request(1, 1, seed: 1).ToByteArray())
         {
@@ -91,7 +91,7 @@ public sealed class LifecycleTests
             response.StatusCode.Should().Be(HttpStatusCode.OK);
 
             var registry = server.App.Services.GetRequiredService<ServiceRegistry>();
-            var pages = server.App.Services.GetRequiredService<Api.StatusPages>();
+            var pages = server.App.Services.GetRequiredService<global::Tempo.Streaming.Server.Api.StatusPages>();
             await server.StopAsync();
 
             registry.Services.Should().OnlyContain(s => s.State == ServiceState.Terminated);

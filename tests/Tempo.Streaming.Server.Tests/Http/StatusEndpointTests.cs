@@ -76,6 +76,7 @@ public sealed class StatusEndpointTests(ServerFixture fixture) : IClassFixture<S
             new[] { "distributor", "Running" },
             new[] { "ingest-log", "Running" },
             new[] { "live-store", "Running" },
+            new[] { "partition-ring", "Running" },
             new[] { "receivers", "Running" },
             new[] { "server", "Running" },
         }, o => o.WithStrictOrdering());
