@@ -49,7 +49,7 @@ internal sealed class KafkaPartitionReader : IDisposable
     /// that long (librdkafka has no asynchronous consume). An error ends the read early with what was read so far and
     /// <paramref name="error"/> set.
     /// </summary>
-    public List<LogRecord> Read(long fromOffset, int maxRecords, int maxBytes, TimeSpan wait, long knownEnd, TimeSpan catchUpWait,
+    public IReadOnlyList<LogRecord> Read(long fromOffset, int maxRecords, int maxBytes, TimeSpan wait, long knownEnd, TimeSpan catchUpWait,
         CancellationToken cancellationToken, out ConsumeException? error)
     {
         error = null;
@@ -61,18 +61,19 @@ internal sealed class KafkaPartitionReader : IDisposable
             _pending = null;
         }
 
-        var records = new List<LogRecord>(Math.Min(maxRecords, 256));
+        // Allocated with the first record: an idle partition is polled often and most polls find nothing.
+        List<LogRecord>? records = null;
         long bytes = 0;
         var started = Environment.TickCount64;
         var deadline = started + (long)wait.TotalMilliseconds;
         var stretched = false;
-        while (records.Count < maxRecords)
+        while ((records?.Count ?? 0) < maxRecords)
         {
             var result = _pending;
             _pending = null;
             if (result is null)
             {
-                var remaining = records.Count > 0 ? 0 : deadline - Environment.TickCount64;
+                var remaining = records is not null ? 0 : deadline - Environment.TickCount64;
                 try
                 {
                     result = _consumer.Consume(remaining <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(remaining, WaitSlice.TotalMilliseconds)));
@@ -80,12 +81,12 @@ internal sealed class KafkaPartitionReader : IDisposable
                 catch (ConsumeException e)
                 {
                     error = e;
-                    return records;
+                    return (IReadOnlyList<LogRecord>?)records ?? [];
                 }
 
                 if (result is null)
                 {
-                    if (records.Count > 0 || cancellationToken.IsCancellationRequested)
+                    if (records is not null || cancellationToken.IsCancellationRequested)
                     {
                         break;
                     }
@@ -117,13 +118,14 @@ internal sealed class KafkaPartitionReader : IDisposable
             var key = result.Message.Key;
             var value = result.Message.Value;
             long size = (key?.Length ?? 0) + (value?.Length ?? 0);
-            if (records.Count > 0 && bytes + size > maxBytes)
+            if (records is not null && bytes + size > maxBytes)
             {
                 // Kept for the next read, which asks for _position (the offset after the last record returned).
                 _pending = result;
                 break;
             }
 
+            records ??= new List<LogRecord>(Math.Min(maxRecords, 256));
             records.Add(new LogRecord(_topicPartition.Partition.Value, offset,
                 DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs),
                 key ?? ReadOnlyMemory<byte>.Empty,
@@ -134,7 +136,7 @@ internal sealed class KafkaPartitionReader : IDisposable
         }
 
         Volatile.Write(ref _lastHealthyReadMs, Environment.TickCount64);
-        return records;
+        return (IReadOnlyList<LogRecord>?)records ?? [];
     }
 
     /// <summary>

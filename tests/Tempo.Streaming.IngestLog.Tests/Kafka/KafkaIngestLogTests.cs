@@ -1,4 +1,5 @@
 using System.Text;
+using Confluent.Kafka;
 using Google.Protobuf;
 using Tempo.Streaming.IngestLog.Kafka;
 using Tempo.Streaming.MockKafka;
@@ -252,6 +253,76 @@ public sealed class KafkaIngestLogTests : IClassFixture<MockKafkaFixture>, IAsyn
         var decoded = PushBytesRequest.Parser.ParseFrom(value);
         decoded.Should().Be(request);
         Trace.Parser.ParseFrom(decoded.Traces[0]).Should().Be(trace);
+    }
+
+    [Fact]
+    public async Task High_watermark_is_answered_synchronously_while_the_partition_is_being_read()
+    {
+        var topic = _kafka.CreateTopic(1);
+        var log = await OpenAsync(_kafka.Options(topic));
+        await log.AppendAsync(0, [Record("t", "a"), Record("t", "b"), Record("t", "c")], CancellationToken.None);
+        await ReadAllAsync(log, 0, 3);
+
+        // The live store's lag gauge reads this from a metrics callback and only uses an answer that is already there.
+        var cached = log.GetHighWatermarkAsync(0, CancellationToken.None);
+        cached.IsCompletedSuccessfully.Should().BeTrue("a partition read within the last second has a cached high watermark");
+        (await cached).Should().Be(3);
+
+        await log.AppendAsync(0, [Record("t", "d"), Record("t", "e")], CancellationToken.None);
+        await log.ReadAsync(0, 3, 10, 1 << 20, CancellationToken.None);
+        var afterAppend = log.GetHighWatermarkAsync(0, CancellationToken.None);
+        afterAppend.IsCompletedSuccessfully.Should().BeTrue();
+        (await afterAppend).Should().Be(5, "the cached value never trails what Kafka acknowledged to this log");
+
+        var unread = _kafka.CreateTopic(1);
+        var other = await OpenAsync(_kafka.Options(unread));
+        (await other.GetHighWatermarkAsync(0, CancellationToken.None)).Should().Be(0, "an unread partition is asked of the broker");
+    }
+
+    [Fact]
+    public async Task Records_follow_Kafka_conventions_so_other_clients_interoperate()
+    {
+        var topic = _kafka.CreateTopic(1);
+        var log = await OpenAsync(_kafka.Options(topic));
+        await log.AppendAsync(0, [Record("tenant-a", "ours"), new IngestRecord(Encoding.UTF8.GetBytes("ring"), ReadOnlyMemory<byte>.Empty,
+            BaseTime.AddSeconds(1))], CancellationToken.None);
+
+        // Another client (Tempo's Go client would be one) produces a record without key.
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _kafka.Cluster.BootstrapServers })
+                   .Build())
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, new Partition(0)),
+                new Message<byte[]?, byte[]?> { Key = null, Value = [42], Timestamp = new Timestamp(BaseTime.AddSeconds(2)) });
+        }
+
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = _kafka.Cluster.BootstrapServers,
+            GroupId = "interop-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset(topic, new Partition(0), Offset.Beginning));
+        var theirs = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (theirs.Count < 3)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "a plain Kafka consumer should read the three records");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+            {
+                theirs.Add(result);
+            }
+        }
+
+        consumer.Close();
+        theirs[0].Message.Key.Should().Equal(Encoding.UTF8.GetBytes("tenant-a"));
+        theirs[0].Message.Timestamp.Type.Should().Be(TimestampType.CreateTime);
+        theirs[0].Message.Timestamp.UnixTimestampMs.Should().Be(BaseTime.ToUnixTimeMilliseconds());
+        theirs[1].Message.Value.Should().BeNull("an empty value is written as a tombstone, which compacted topics delete by");
+
+        var ours = await ReadAllAsync(log, 0, 3);
+        ours[2].Key.Length.Should().Be(0);
+        ours[2].Value.ToArray().Should().Equal(42);
+        ours[2].Timestamp.Should().Be(BaseTime.AddSeconds(2));
     }
 
     private static async Task<List<LogRecord>> ReadAllAsync(IIngestLog log, int partition, int count)
