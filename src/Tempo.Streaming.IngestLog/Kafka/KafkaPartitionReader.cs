@@ -66,6 +66,7 @@ internal sealed class KafkaPartitionReader : IDisposable
         long bytes = 0;
         var started = Environment.TickCount64;
         var deadline = started + (long)wait.TotalMilliseconds;
+        var stretchedDeadline = started + (long)Math.Max(wait.TotalMilliseconds, catchUpWait.TotalMilliseconds);
         var stretched = false;
         while ((records?.Count ?? 0) < maxRecords)
         {
@@ -91,15 +92,17 @@ internal sealed class KafkaPartitionReader : IDisposable
                         break;
                     }
 
-                    if (Environment.TickCount64 >= deadline)
+                    // Past the caller's wait, keep waiting (slice by slice) only while records may exist at fromOffset.
+                    var now = Environment.TickCount64;
+                    if (stretched || now >= deadline)
                     {
-                        if (stretched || fromOffset >= Math.Max(knownEnd, _consumer.GetWatermarkOffsets(_topicPartition).High.Value))
+                        if (now >= stretchedDeadline || !MayHaveRecordsAt(fromOffset, knownEnd))
                         {
                             break;
                         }
 
                         stretched = true;
-                        deadline = started + (long)Math.Max(wait.TotalMilliseconds, catchUpWait.TotalMilliseconds);
+                        deadline = stretchedDeadline;
                     }
 
                     continue;
@@ -137,6 +140,16 @@ internal sealed class KafkaPartitionReader : IDisposable
 
         Volatile.Write(ref _lastHealthyReadMs, Environment.TickCount64);
         return (IReadOnlyList<LogRecord>?)records ?? [];
+    }
+
+    /// <summary>
+    /// Whether records at <paramref name="offset"/> may exist: below what this log knows was acknowledged, below the high
+    /// watermark of the latest fetch, or unknown because no fetch has answered yet (a new reader, or brokers down).
+    /// </summary>
+    private bool MayHaveRecordsAt(long offset, long knownEnd)
+    {
+        var fetchedHigh = _consumer.GetWatermarkOffsets(_topicPartition).High.Value;
+        return fetchedHigh < 0 || offset < Math.Max(knownEnd, fetchedHigh);
     }
 
     /// <summary>
