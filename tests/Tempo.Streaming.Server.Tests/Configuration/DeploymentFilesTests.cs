@@ -24,26 +24,52 @@ public sealed class DeploymentFilesTests
         ConfigLoader.Endpoint(config.Distributor.Receivers.Otlp!.Http!.Endpoint, "http").IsAnyHost.Should().BeTrue();
     }
 
-    [Fact]
-    public void Compose_services_run_accepted_flags_with_an_existing_config_and_publish_its_ports()
+    [Theory]
+    [InlineData("docker-compose.yaml")]
+    [InlineData("docker-compose.distributed.yaml")]
+    public void Compose_services_run_accepted_flags_with_an_existing_config_and_publish_its_ports(string file)
     {
-        var compose = LoadYaml(Path.Combine(Root, "compose", "docker-compose.yaml")).Single();
+        var compose = LoadYaml(Path.Combine(Root, "compose", file)).Single();
         var services = (YamlMappingNode)compose["services"];
-        services.Children.Should().NotBeEmpty();
-        foreach (var (name, node) in services.Children)
+        var tempoServices = services.Children.Where(s => IsTempoStreaming((YamlMappingNode)s.Value)).ToList();
+        tempoServices.Should().NotBeEmpty();
+        var liveStoreIds = new List<string>();
+        foreach (var (nameNode, node) in tempoServices)
         {
+            var name = Scalar(nameNode);
             var service = (YamlMappingNode)node;
             var arguments = ServerArguments.Parse(Strings(service["command"]));
-            arguments.Target.Should().Be("all", $"service {name}");
 
             var mounted = Strings(service["volumes"]).Select(v => v.Split(':')).Single(v => v[1] == arguments.ConfigFile);
             var configOnHost = Path.GetFullPath(Path.Combine(Root, "compose", mounted[0]));
             File.Exists(configOnHost).Should().BeTrue($"service {name} mounts {mounted[0]} as its config");
-            var config = ConfigLoader.LoadFile(configOnHost, expandEnv: false);
+            var environment = service.Children.TryGetValue(new YamlScalarNode("environment"), out var env)
+                ? ((YamlMappingNode)env).Children.ToDictionary(e => Scalar(e.Key), e => Scalar(e.Value))
+                : [];
+            var config = LoadAsTheServerDoes(File.ReadAllText(configOnHost), arguments, environment.GetValueOrDefault, $"service {name}");
 
             var published = Strings(service["ports"]).Select(p => int.Parse(p.Split(':')[^1])).ToList();
             published.Should().BeEquivalentTo(ListeningPorts(config), $"service {name} publishes exactly the ports its config listens on");
+
+            if (ServerTargets.UsesKafka(config.Target))
+            {
+                foreach (var broker in config.Ingest.Kafka.Address.Split(','))
+                {
+                    services.Children.Should().ContainKey(new YamlScalarNode(broker.Split(':')[0]),
+                        $"service {name} reaches Kafka at {broker}, which must be a service of {file}");
+                }
+            }
+
+            if (config.Target == ServerTargets.LiveStore)
+            {
+                var ring = config.LiveStore.Ring;
+                ring.InstanceId.Should().Be(name, "a live store's instance ID is its service name, whose ordinal picks its partition");
+                ring.InstanceAddr.Should().Be(Scalar(service["hostname"]), $"other live stores reach {name} by its host name");
+                liveStoreIds.Add(ring.InstanceId);
+            }
         }
+
+        liveStoreIds.Select(id => LiveStoreInstance.PartitionId(id, out _)).Should().OnlyHaveUniqueItems("each live store of a zone owns its own partition");
     }
 
     [Fact]
@@ -65,6 +91,58 @@ public sealed class DeploymentFilesTests
     }
 
     [Fact]
+    public void Distributed_kubernetes_workloads_load_their_config_as_their_target_and_declare_its_ports()
+    {
+        var documents = LoadYaml(Path.Combine(Root, "deploy", "distributed.yaml"));
+        var configMaps = documents.Where(d => Scalar(d["kind"]) == "ConfigMap")
+            .ToDictionary(d => Scalar(((YamlMappingNode)d["metadata"])["name"]), d => (YamlMappingNode)d["data"]);
+        var workloads = documents.Where(d => Scalar(d["kind"]) is "Deployment" or "StatefulSet").ToList();
+        var targets = new List<string>();
+        foreach (var workload in workloads)
+        {
+            var name = Scalar(((YamlMappingNode)workload["metadata"])["name"]);
+            var podSpec = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)workload["spec"])["template"])["spec"];
+            var container = (YamlMappingNode)((YamlSequenceNode)podSpec["containers"]).Single();
+            var arguments = ServerArguments.Parse(Strings(container["args"]));
+
+            // The config file is the mounted ConfigMap's key; pod fields stand in for what Kubernetes injects.
+            var mount = ((YamlSequenceNode)container["volumeMounts"]).Cast<YamlMappingNode>()
+                .Single(m => arguments.ConfigFile!.StartsWith(Scalar(m["mountPath"]) + "/", StringComparison.Ordinal));
+            var volume = ((YamlSequenceNode)podSpec["volumes"]).Cast<YamlMappingNode>().Single(v => Scalar(v["name"]) == Scalar(mount["name"]));
+            var configYaml = Scalar(configMaps[Scalar(((YamlMappingNode)volume["configMap"])["name"])][Path.GetFileName(arguments.ConfigFile!)]);
+            var podName = Scalar(workload["kind"]) == "StatefulSet" ? name + "-0" : name + "-7d9f8-abcde";
+            var environment = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(
+                e => Scalar(e["name"]),
+                e => e.Children.ContainsKey(new YamlScalarNode("value"))
+                    ? Scalar(e["value"])
+                    : Scalar(((YamlMappingNode)((YamlMappingNode)e["valueFrom"])["fieldRef"])["fieldPath"]) switch
+                    {
+                        "metadata.name" => podName,
+                        "status.podIP" => "10.1.2.3",
+                        var field => throw new InvalidOperationException($"{name}: unexpected fieldRef {field}"),
+                    });
+            var config = LoadAsTheServerDoes(configYaml, arguments, environment.GetValueOrDefault, name);
+            targets.Add(config.Target);
+
+            var containerPorts = ((YamlSequenceNode)container["ports"]).Select(p => int.Parse(Scalar(((YamlMappingNode)p)["containerPort"]))).ToList();
+            containerPorts.Should().BeEquivalentTo(ListeningPorts(config), $"{name} declares exactly the ports its target listens on");
+            Scalar(((YamlMappingNode)((YamlMappingNode)container["readinessProbe"])["httpGet"])["path"]).Should().Be("/ready");
+
+            if (config.Target == ServerTargets.LiveStore)
+            {
+                LiveStoreInstance.PartitionId(config.LiveStore.Ring.InstanceId, out _).Should().Be(0, "pod -0 consumes partition 0");
+                var annotations = (YamlMappingNode)((YamlMappingNode)workload["metadata"])["annotations"];
+                Scalar(annotations["grafana.com/prepare-downscale-http-path"]).Should().Be("live-store/prepare-downscale");
+                Scalar(annotations["grafana.com/prepare-downscale-http-port"]).Should().Be(config.Server.HttpListenPort.ToString());
+                Scalar(annotations["grafana.com/rollout-prepare-delayed-downscale-url"])
+                    .Should().Be($"http://pod:{config.Server.HttpListenPort}/live-store/prepare-partition-downscale");
+            }
+        }
+
+        targets.Should().BeEquivalentTo([ServerTargets.Distributor, ServerTargets.LiveStore]);
+    }
+
+    [Fact]
     public void Dockerfile_starts_the_published_binary_with_accepted_flags()
     {
         var lines = File.ReadAllLines(Path.Combine(Root, "Dockerfile"));
@@ -75,12 +153,41 @@ public sealed class DeploymentFilesTests
         File.ReadAllText(Path.Combine(Root, "Makefile")).Should().Contain("-o .publish/server", "the Dockerfile copies .publish/server");
     }
 
-    private static int[] ListeningPorts(TempoConfig config) =>
-    [
-        config.Server.HttpListenPort,
-        ConfigLoader.Endpoint(config.Distributor.Receivers.Otlp!.Grpc!.Endpoint, "grpc").Port,
-        ConfigLoader.Endpoint(config.Distributor.Receivers.Otlp!.Http!.Endpoint, "http").Port,
-    ];
+    /// <summary>The ports a process listens on: the Tempo API, plus the OTLP receivers on targets that run the distributor.</summary>
+    private static List<int> ListeningPorts(TempoConfig config)
+    {
+        var ports = new List<int> { config.Server.HttpListenPort };
+        if (config.OtlpReceivers() is { } otlp)
+        {
+            ports.Add(ConfigLoader.Endpoint(otlp.Grpc!.Endpoint, "grpc").Port);
+            ports.Add(ConfigLoader.Endpoint(otlp.Http!.Endpoint, "http").Port);
+        }
+
+        return ports;
+    }
+
+    /// <summary>
+    /// What <c>ServerProgram.LoadConfig</c> does with a file: expand the environment when <c>-config.expand-env</c> is set
+    /// (here from the service's declared variables), parse strictly, apply <c>-target</c>, refuse what the target cannot run.
+    /// </summary>
+    private static TempoConfig LoadAsTheServerDoes(string yaml, ServerArguments arguments, Func<string, string?> environment, string who)
+    {
+        if (arguments.ConfigExpandEnv)
+        {
+            yaml = EnvSubst.Expand(yaml, environment);
+        }
+
+        var config = ConfigLoader.Parse(yaml);
+        config = arguments.Target is { } target ? config with { Target = target } : config;
+        ServerTargets.CheckRunnable(config.Target).Should().BeNull(who);
+        ServerTargets.CheckConfig(config).Should().BeNull(who);
+        return config;
+    }
+
+    // Our services are built from the repository's Dockerfile or run its image; others (Kafka) are checked through them.
+    private static bool IsTempoStreaming(YamlMappingNode service) =>
+        service.Children.ContainsKey(new YamlScalarNode("build")) ||
+        (service.Children.TryGetValue(new YamlScalarNode("image"), out var image) && Scalar(image).StartsWith("tempo-streaming", StringComparison.Ordinal));
 
     private static List<YamlMappingNode> LoadYaml(string path)
     {
