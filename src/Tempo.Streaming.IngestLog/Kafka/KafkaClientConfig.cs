@@ -94,6 +94,8 @@ internal static class KafkaClientConfig
             DeliveryReportFields = "none",
         };
         config.Set("compression.codec", options.ProducerCompression);
+        // A producer-only property in librdkafka 2.0 (consumers log a warning for it).
+        config.Set("retry.backoff.ms", Milliseconds(options.RetryBackoffMin).ToString(CultureInfo.InvariantCulture));
         // Without auto-creation a metadata request must not create the topic behind the operator's back.
         config.Set("allow.auto.create.topics", options.AutoCreateTopicEnabled ? "true" : "false");
         Common(config, options, "producer");
@@ -136,7 +138,6 @@ internal static class KafkaClientConfig
         config.ClientId = string.IsNullOrEmpty(options.ClientId) ? "tempo-streaming-" + role : options.ClientId;
         // librdkafka's minimum for this setting is 1 s.
         config.SocketConnectionSetupTimeoutMs = Math.Max(1000, Milliseconds(options.DialTimeout));
-        config.Set("retry.backoff.ms", Milliseconds(options.RetryBackoffMin).ToString(CultureInfo.InvariantCulture));
         config.ReconnectBackoffMs = Milliseconds(options.RetryBackoffMin);
         // librdkafka's default (10 s) would keep a client away from a recovered broker for that long after an outage.
         config.ReconnectBackoffMaxMs = Math.Max(Milliseconds(options.RetryBackoffMin), Milliseconds(options.RetryBackoffMax));
