@@ -41,6 +41,28 @@ public sealed class LiveStoreInstanceTests
         ServerTargets.CheckConfig(config with { Target = "distributor" }).Should().BeNull();
     }
 
+    [Fact]
+    public async Task The_program_refuses_a_live_store_without_an_ordinal_before_starting_anything()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tempo-live-store-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "live_store:\n  ring:\n    instance_id: my-laptop\n");
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+
+            var exitCode = await ServerProgram.RunAsync([$"-config.file={path}", "-target=live-store"], stdout, stderr);
+
+            exitCode.Should().Be(1);
+            stderr.ToString().Should().StartWith(
+                "invalid config: live_store.ring.instance_id: calculating livestore partition ID: ingester ID my-laptop doesn't match");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("live-store-zone-a-0", "live-store-zone-a")]
     [InlineData("live-store-zone-a-1", "live-store-zone-a")]
