@@ -126,7 +126,9 @@ for run in $(seq 1 "$runs"); do
   start_target "$data/live-store" live-store live-store-zone-a-0 "$bootstrap"; live_api=$api_port
   start_target "$data/distributor" distributor distributor-0 "$bootstrap"; dist_api=$api_port; dist_grpc=$grpc_port
   for _ in $(seq 1 300); do
-    curl -s -H 'Accept: application/json' "http://127.0.0.1:$dist_api/partition-ring" | grep -q 'PartitionActive' && break; sleep 0.1
+    # dskit's JSON: state 2 = PartitionActive
+    [ "$(curl -s -H 'Accept: application/json' "http://127.0.0.1:$dist_api/partition-ring" | jq '[.partitions[]? | select(.state == 2)] | length' 2>/dev/null)" = 1 ] && break
+    sleep 0.1
   done
   stored_before=$(spans_stored "$live_api"); t0=$(date +%s.%N)
   status=0

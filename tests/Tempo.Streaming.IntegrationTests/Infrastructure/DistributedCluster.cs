@@ -117,9 +117,10 @@ public sealed class DistributedCluster : IAsyncDisposable
         if (element.ValueKind == JsonValueKind.Object)
         {
             if (element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number &&
-                element.TryGetProperty("state", out var state) && state.ValueKind == JsonValueKind.String)
+                element.TryGetProperty("state", out var state))
             {
-                states[id.GetInt32()] = state.GetString()!;
+                // dskit writes the state as its enum number (PartitionActive = 2); accept its name too.
+                states[id.GetInt32()] = state.ValueKind == JsonValueKind.Number ? StateName(state.GetInt32()) : state.GetString()!;
             }
 
             foreach (var property in element.EnumerateObject()) Collect(property.Value, states);
@@ -129,6 +130,15 @@ public sealed class DistributedCluster : IAsyncDisposable
             foreach (var item in element.EnumerateArray()) Collect(item, states);
         }
     }
+
+    private static string StateName(int state) => state switch
+    {
+        1 => "PartitionPending",
+        2 => "PartitionActive",
+        3 => "PartitionInactive",
+        4 => "PartitionDeleted",
+        _ => "PartitionUnknown",
+    };
 
     /// <summary>Waits until the distributor sees every partition in <paramref name="expected"/>'s state.</summary>
     public async Task WaitForDistributorToSeeAsync(IReadOnlyDictionary<int, string> expected, TimeSpan timeout)

@@ -9,8 +9,12 @@ namespace Tempo.Streaming.Server.Api.Ring;
 /// <c>/live-store/prepare-downscale</c>, Tempo 3.x's <c>PrepareDownscaleHandler</c>: the second step of a downscale,
 /// after the partition went INACTIVE. GET answers <c>set</c>/<c>unset</c> (does the shutdown marker exist); POST writes
 /// the marker and, when the partition is INACTIVE, makes this live store leave the ring on shutdown without recreating
-/// its partition next start (204), else 409 — Tempo writes the marker before it checks the state, and so does this;
-/// DELETE removes the marker and undoes both settings (204).
+/// its partition next start (204), else 409; DELETE removes the marker and undoes both settings (204).
+/// <para>
+/// One deliberate difference: Tempo writes the marker before it checks the state, so a refused POST (409) leaves the
+/// marker behind, and the next start of that live store — whose partition is still ACTIVE — would neither recreate its
+/// partition nor keep its owner entry on shutdown. Here the state is checked first: a refused request changes nothing.
+/// </para>
 /// </summary>
 internal static class PrepareDownscaleRoute
 {
@@ -50,16 +54,16 @@ internal static class PrepareDownscaleRoute
         var partition = LiveStoreAvailability.Partition(lifecycler);
         if (HttpMethods.IsPost(method))
         {
-            if (!TryMarker(() => ShutdownMarker.Create(path, DateTimeOffset.UtcNow), path, "created", logger, context))
-            {
-                return;
-            }
-
             var (state, _) = lifecycler.GetPartitionState();
             if (state != PartitionState.Inactive)
             {
                 RingLog.PrepareDownscaleRefused(logger, partition, state.Name(), path);
                 context.Response.StatusCode = StatusCodes.Status409Conflict;
+                return;
+            }
+
+            if (!TryMarker(() => ShutdownMarker.Create(path, DateTimeOffset.UtcNow), path, "created", logger, context))
+            {
                 return;
             }
 

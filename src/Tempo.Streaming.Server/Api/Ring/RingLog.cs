@@ -35,7 +35,7 @@ internal static partial class RingLog
     [LoggerMessage(1307, LogLevel.Information, "live-store prepared for shutdown: it leaves the ring on shutdown and does not recreate partition {Partition} (marker {Path})")]
     public static partial void PreparedForShutdown(ILogger logger, int partition, string path);
 
-    [LoggerMessage(1308, LogLevel.Information, "prepare-downscale refused: partition {Partition} must be in INACTIVE state, it is {State} (marker {Path} written)")]
+    [LoggerMessage(1308, LogLevel.Information, "prepare-downscale refused: partition {Partition} must be in INACTIVE state, it is {State} (marker {Path} not written)")]
     public static partial void PrepareDownscaleRefused(ILogger logger, int partition, string state, string path);
 
     [LoggerMessage(1309, LogLevel.Information, "live-store shutdown preparation cancelled (marker {Path} removed)")]
