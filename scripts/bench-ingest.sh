@@ -28,30 +28,19 @@ while [ $# -gt 0 ]; do
     *) echo "bench-ingest: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for tool in curl jq python3; do
-  command -v "$tool" >/dev/null || { echo "bench-ingest: '$tool' is required (apt-get install $tool)" >&2; exit 2; }
-done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 server_dll="$root/src/Tempo.Streaming.Server/bin/Release/net10.0/tempo-streaming.dll"
 cli_dll="$root/src/Tempo.Streaming.Cli/bin/Release/net10.0/tempo-streaming-cli.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if [ "$build" = 1 ]; then
-  echo "building the server and the CLI (Release)..."
-  for project in Tempo.Streaming.Server Tempo.Streaming.Cli; do
-    if ! out=$(dotnet build "$root/src/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then
-      echo "$out" >&2; exit 1
-    fi
-  done
-fi
-for dll in "$server_dll" "$cli_dll"; do
-  [ -f "$dll" ] || { echo "bench-ingest: $dll is missing; build in Release (or drop --no-build)" >&2; exit 2; }
-done
-
 bench_name=bench-ingest
 # shellcheck source=lib/bench-server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-server.sh"
+require_tools curl jq python3
+
+build_release "$build" "src/Tempo.Streaming.Server src/Tempo.Streaming.Cli" "$server_dll" "$cli_dll"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-ingest.XXXXXX")
 server_pid=""
 load_pid=""
@@ -68,7 +57,6 @@ peak_rss_mib() {
   awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "shop workload, $runs run(s) of $duration per protocol, $batch_spans spans per request, $(nproc) cores"
 summary=()

@@ -26,12 +26,9 @@ while [ $# -gt 0 ]; do
     -c) compression=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --) shift; extra_load_args=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-kafka: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
-done
-for tool in curl jq python3; do
-  command -v "$tool" >/dev/null || { echo "bench-kafka: '$tool' is required (apt-get install $tool)" >&2; exit 2; }
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,21 +37,13 @@ cli_dll="$root/src/Tempo.Streaming.Cli/bin/Release/net10.0/tempo-streaming-cli.d
 mock_dll="$root/tools/mock-kafka/bin/Release/net10.0/mock-kafka.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if [ "$build" = 1 ]; then
-  echo "building the server, the CLI and mock-kafka (Release)..."
-  for project in src/Tempo.Streaming.Server src/Tempo.Streaming.Cli tools/mock-kafka; do
-    if ! out=$(dotnet build "$root/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then
-      echo "$out" >&2; exit 1
-    fi
-  done
-fi
-for dll in "$server_dll" "$cli_dll" "$mock_dll"; do
-  [ -f "$dll" ] || { echo "bench-kafka: $dll is missing; build in Release (or drop --no-build)" >&2; exit 2; }
-done
-
 bench_name=bench-kafka
 # shellcheck source=lib/bench-server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-server.sh"
+require_tools curl jq python3
+
+build_release "$build" "src/Tempo.Streaming.Server src/Tempo.Streaming.Cli tools/mock-kafka" "$server_dll" "$cli_dll" "$mock_dll"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-kafka.XXXXXX")
 pids=()
 load_pid=""
@@ -72,7 +61,6 @@ stop_all() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # start_target <data> <target> <instance-id> <bootstrap>: sets api_port, grpc_port, http_port; waits for /ready.
 start_target() {
@@ -104,12 +92,7 @@ live_store:
 YAML
   (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target="$target") >"$data/server.log" 2>&1 &
   pids+=("$!")
-  local deadline=$((SECONDS + 90))
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$api_port/ready" || true)" = 200 ]; do
-    if ! kill -0 "${pids[-1]}" 2>/dev/null; then echo "bench-kafka: $target exited before it was ready:" >&2; cat "$data/server.log" >&2; exit 1; fi
-    if [ $SECONDS -ge $deadline ]; then echo "bench-kafka: $target not ready after 90 s:" >&2; cat "$data/server.log" >&2; exit 1; fi
-    sleep 0.2
-  done
+  wait_ready "${pids[-1]}" "$api_port" "$data/server.log" "$target" 90
 }
 
 metric_sum() {

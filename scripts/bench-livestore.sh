@@ -47,9 +47,6 @@ for part in $parts; do
     *) echo "bench-livestore: unknown part '$part' in --only (consumption e2e freshness by-id)" >&2; exit 2 ;;
   esac
 done
-for tool in curl jq python3; do
-  command -v "$tool" >/dev/null || { echo "bench-livestore: '$tool' is required (apt-get install $tool)" >&2; exit 2; }
-done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 server_dll="$root/src/Tempo.Streaming.Server/bin/Release/net10.0/tempo-streaming.dll"
@@ -57,23 +54,15 @@ cli_dll="$root/src/Tempo.Streaming.Cli/bin/Release/net10.0/tempo-streaming-cli.d
 bench_dll="$root/tests/Tempo.Streaming.Benchmarks/bin/Release/net10.0/Tempo.Streaming.Benchmarks.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-wants() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
-
-if [ "$build" = 1 ]; then
-  echo "building the server, the CLI and the benchmarks (Release)..."
-  for project in src/Tempo.Streaming.Server src/Tempo.Streaming.Cli tests/Tempo.Streaming.Benchmarks; do
-    if ! out=$(dotnet build "$root/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1); then
-      echo "$out" >&2; exit 1
-    fi
-  done
-fi
-for dll in "$server_dll" "$cli_dll" "$bench_dll"; do
-  [ -f "$dll" ] || { echo "bench-livestore: $dll is missing; build in Release (or drop --no-build)" >&2; exit 2; }
-done
-
 bench_name=bench-livestore
 # shellcheck source=lib/bench-server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bench-server.sh"
+require_tools curl jq python3
+
+wants() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+build_release "$build" "src/Tempo.Streaming.Server src/Tempo.Streaming.Cli tests/Tempo.Streaming.Benchmarks" "$server_dll" "$cli_dll" "$bench_dll"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/tempo-bench-livestore.XXXXXX")
 server_pid=""
 child_pid=""
@@ -106,7 +95,6 @@ stored_spans() {
   curl -sf "http://127.0.0.1:$api_port/metrics" | awk '/^tempo_live_store_spans_stored_total[{ ]/ { s += $NF } END { printf "%.0f", s }'
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 values() { printf '%s\n' "$@" | median; }
 
 echo "live-store figures: $runs run(s), pushes of $duration, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
