@@ -71,18 +71,7 @@ public sealed class DistributedCluster : IAsyncDisposable
         _liveStores[ordinal] = null;
     }
 
-    private string ConfigYaml(ServerPorts ports, string dataDir, string instanceId) => $"""
-        server:
-          http_listen_address: 127.0.0.1
-          http_listen_port: {ports.Http}
-        distributor:
-          receivers:
-            otlp:
-              protocols:
-                grpc:
-                  endpoint: 127.0.0.1:{ports.OtlpGrpc}
-                http:
-                  endpoint: 127.0.0.1:{ports.OtlpHttp}
+    private string ConfigYaml(ServerPorts ports, string dataDir, string instanceId) => ServerProcess.ListenersYaml(ports) + $"""
         ingest:
           kafka:
             address: {Kafka.BootstrapServers}

@@ -85,7 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private static string ConfigYaml(ServerPorts ports, string dataDir) => $"""
+    /// <summary>The <c>server</c> and <c>distributor</c> sections: every listener on loopback at <paramref name="ports"/>.</summary>
+    public static string ListenersYaml(ServerPorts ports) => $"""
         server:
           http_listen_address: 127.0.0.1
           http_listen_port: {ports.Http}
@@ -97,6 +98,10 @@ public sealed class ServerProcess : IAsyncDisposable
                   endpoint: 127.0.0.1:{ports.OtlpGrpc}
                 http:
                   endpoint: 127.0.0.1:{ports.OtlpHttp}
+
+        """;
+
+    private static string ConfigYaml(ServerPorts ports, string dataDir) => ListenersYaml(ports) + $"""
         ingest:
           embedded:
             path: {Path.Combine(dataDir, "ingest")}
