@@ -1,27 +1,281 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Tempo.Streaming.Parquet;
 
 /// <summary>
 /// Buffers the values and levels of one column chunk. A value is written at the column's maximum definition level;
 /// a null (or an empty/absent ancestor) with the definition level at which the path stops. The repetition level says
 /// at which repeated ancestor a new element begins (0 = new record).
-/// CONTRACT SKELETON (issue 5): the signatures are fixed; helper "parquet-file" writes the bodies.
 /// </summary>
-public sealed class ColumnWriter
+/// <remarks>
+/// Values collect in a typed page buffer (no boxing, no per-value allocation). When a new row starts and the buffer
+/// holds <see cref="ParquetWriterOptions.DataPageSize"/> bytes of plain values, the page is encoded and compressed
+/// into the chunk buffer, so pages always end on row boundaries (the page index's <c>first_row_index</c> is exact).
+/// Dictionary hashing, statistics and encoding run per page in tight loops over the typed arrays
+/// (<see cref="ColumnWriter"/>.Pages.cs).
+/// </remarks>
+public sealed partial class ColumnWriter
 {
-    private ColumnWriter() { }
+    private readonly PhysicalType _type;
+    private readonly int _maxDefinitionLevel;
+    private readonly int _maxRepetitionLevel;
+    private readonly int _fixedLength;
+    private readonly int _pageSizeLimit;
 
-    public ColumnDescriptor Column => throw new NotImplementedException();
+    // page buffer: one level pair per entry, one value per entry at the maximum definition level
+    private short[] _definitionLevels;
+    private short[] _repetitionLevels;
+    private int _entryCount;
+    private int _valueCount;
+    private int _pageRowCount;
+    private long _pageValueBytes;
 
-    public void WriteNull(int definitionLevel, int repetitionLevel = 0) => throw new NotImplementedException();
-    public void WriteBoolean(bool value, int repetitionLevel = 0) => throw new NotImplementedException();
-    public void WriteInt32(int value, int repetitionLevel = 0) => throw new NotImplementedException();
-    public void WriteInt64(long value, int repetitionLevel = 0) => throw new NotImplementedException();
-    public void WriteFloat(float value, int repetitionLevel = 0) => throw new NotImplementedException();
-    public void WriteDouble(double value, int repetitionLevel = 0) => throw new NotImplementedException();
+    private bool[] _booleans = [];
+    private int[] _int32s = [];
+    private long[] _int64s = [];
+    private float[] _floats = [];
+    private double[] _doubles = [];
+    private byte[] _byteData = [];
+    private int[] _byteOffsets = [];
+
+    // chunk totals
+    private long _chunkRowCount;
+    private long _chunkEntryCount;
+
+    internal ColumnWriter(ColumnDescriptor column, ColumnChunkSettings settings)
+    {
+        Column = column;
+        _type = column.Type;
+        _maxDefinitionLevel = column.MaxDefinitionLevel;
+        _maxRepetitionLevel = column.MaxRepetitionLevel;
+        _fixedLength = column.Node.TypeLength;
+        _pageSizeLimit = settings.DataPageSize;
+        _settings = settings;
+        _definitionLevels = _maxDefinitionLevel > 0 ? new short[256] : [];
+        _repetitionLevels = _maxRepetitionLevel > 0 ? new short[256] : [];
+        switch (_type)
+        {
+            case PhysicalType.Boolean: _booleans = new bool[256]; break;
+            case PhysicalType.Int32: _int32s = new int[256]; break;
+            case PhysicalType.Int64: _int64s = new long[256]; break;
+            case PhysicalType.Float: _floats = new float[256]; break;
+            case PhysicalType.Double: _doubles = new double[256]; break;
+            default:
+                _byteData = new byte[4096];
+                _byteOffsets = new int[257];
+                break;
+        }
+    }
+
+    public ColumnDescriptor Column { get; }
+
+    /// <summary>Rows (entries with repetition level 0) written to this chunk so far.</summary>
+    public long RowCount => _chunkRowCount;
+
+    /// <summary>Level entries (values and nulls) written to this chunk so far.</summary>
+    public long EntryCount => _chunkEntryCount;
+
+    /// <summary>Encoded, uncompressed bytes of the flushed pages plus the plain size of the page being buffered.</summary>
+    internal long EstimatedSize => _chunkUncompressedBytes + _pageValueBytes + _entryCount / 4;
+
+    public void WriteNull(int definitionLevel, int repetitionLevel = 0)
+    {
+        if ((uint)definitionLevel >= (uint)_maxDefinitionLevel) ThrowBadNullDefinitionLevel(definitionLevel);
+        BeginEntry(repetitionLevel, definitionLevel);
+    }
+
+    public void WriteBoolean(bool value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.Boolean) ThrowWrongType(PhysicalType.Boolean);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        if (_valueCount == _booleans.Length) _booleans = Grow(_booleans);
+        _booleans[_valueCount++] = value;
+        _pageValueBytes++;
+    }
+
+    public void WriteInt32(int value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.Int32) ThrowWrongType(PhysicalType.Int32);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        if (_valueCount == _int32s.Length) _int32s = Grow(_int32s);
+        _int32s[_valueCount++] = value;
+        _pageValueBytes += 4;
+    }
+
+    public void WriteInt64(long value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.Int64) ThrowWrongType(PhysicalType.Int64);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        if (_valueCount == _int64s.Length) _int64s = Grow(_int64s);
+        _int64s[_valueCount++] = value;
+        _pageValueBytes += 8;
+    }
+
+    public void WriteFloat(float value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.Float) ThrowWrongType(PhysicalType.Float);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        if (_valueCount == _floats.Length) _floats = Grow(_floats);
+        _floats[_valueCount++] = value;
+        _pageValueBytes += 4;
+    }
+
+    public void WriteDouble(double value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.Double) ThrowWrongType(PhysicalType.Double);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        if (_valueCount == _doubles.Length) _doubles = Grow(_doubles);
+        _doubles[_valueCount++] = value;
+        _pageValueBytes += 8;
+    }
 
     /// <summary>BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY values (the latter must have the column's length).</summary>
-    public void WriteBytes(ReadOnlySpan<byte> value, int repetitionLevel = 0) => throw new NotImplementedException();
+    public void WriteBytes(ReadOnlySpan<byte> value, int repetitionLevel = 0)
+    {
+        if (_type == PhysicalType.ByteArray)
+        {
+            BeginEntry(repetitionLevel, _maxDefinitionLevel);
+            AppendBytes(value);
+            _pageValueBytes += 4 + value.Length;
+        }
+        else if (_type == PhysicalType.FixedLenByteArray)
+        {
+            if (value.Length != _fixedLength) ThrowWrongFixedLength(value.Length);
+            BeginEntry(repetitionLevel, _maxDefinitionLevel);
+            AppendBytes(value);
+            _pageValueBytes += value.Length;
+        }
+        else
+        {
+            ThrowWrongType(PhysicalType.ByteArray);
+        }
+    }
 
     /// <summary>A string written as UTF-8 bytes.</summary>
-    public void WriteString(ReadOnlySpan<char> value, int repetitionLevel = 0) => throw new NotImplementedException();
+    public void WriteString(ReadOnlySpan<char> value, int repetitionLevel = 0)
+    {
+        if (_type != PhysicalType.ByteArray) ThrowWrongType(PhysicalType.ByteArray);
+        BeginEntry(repetitionLevel, _maxDefinitionLevel);
+        // Reserve the worst case, encode in place: no intermediate byte[] per string.
+        var start = _byteOffsets[_valueCount];
+        EnsureByteCapacity(start + System.Text.Encoding.UTF8.GetMaxByteCount(value.Length));
+        var written = System.Text.Encoding.UTF8.GetBytes(value, _byteData.AsSpan(start));
+        if (_valueCount + 1 == _byteOffsets.Length) _byteOffsets = Grow(_byteOffsets);
+        _byteOffsets[++_valueCount] = start + written;
+        _pageValueBytes += 4 + written;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void BeginEntry(int repetitionLevel, int definitionLevel)
+    {
+        if (repetitionLevel == 0)
+        {
+            // A page ends before a new row starts, never inside one.
+            if (_pageValueBytes >= _pageSizeLimit) FlushPage();
+            _pageRowCount++;
+            _chunkRowCount++;
+        }
+        else if ((uint)repetitionLevel > (uint)_maxRepetitionLevel || _chunkRowCount == 0)
+        {
+            ThrowBadRepetitionLevel(repetitionLevel);
+        }
+        if (_maxDefinitionLevel > 0)
+        {
+            if (_entryCount == _definitionLevels.Length) _definitionLevels = Grow(_definitionLevels);
+            _definitionLevels[_entryCount] = (short)definitionLevel;
+        }
+        if (_maxRepetitionLevel > 0)
+        {
+            if (_entryCount == _repetitionLevels.Length) _repetitionLevels = Grow(_repetitionLevels);
+            _repetitionLevels[_entryCount] = (short)repetitionLevel;
+        }
+        _entryCount++;
+        _chunkEntryCount++;
+    }
+
+    private void AppendBytes(ReadOnlySpan<byte> value)
+    {
+        var start = _byteOffsets[_valueCount];
+        EnsureByteCapacity(start + value.Length);
+        value.CopyTo(_byteData.AsSpan(start));
+        if (_valueCount + 1 == _byteOffsets.Length) _byteOffsets = Grow(_byteOffsets);
+        _byteOffsets[++_valueCount] = start + value.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnsureByteCapacity(int needed)
+    {
+        if (needed > _byteData.Length) GrowBytes(needed);
+    }
+
+    private void GrowBytes(int needed)
+    {
+        var size = Math.Max(needed, (int)Math.Min(Array.MaxLength, (long)_byteData.Length * 2));
+        Array.Resize(ref _byteData, size);
+    }
+
+    private static T[] Grow<T>(T[] array)
+    {
+        var copy = new T[Math.Max(16, array.Length * 2)];
+        array.CopyTo(copy, 0);
+        return copy;
+    }
+
+    /// <summary>Empties the page buffer after a flush; arrays are kept for the next page.</summary>
+    private void ResetPageBuffer()
+    {
+        _entryCount = 0;
+        _valueCount = 0;
+        _pageRowCount = 0;
+        _pageValueBytes = 0;
+        if (_byteOffsets.Length > 0) _byteOffsets[0] = 0;
+    }
+
+    [DoesNotReturn]
+    private void ThrowWrongType(PhysicalType attempted) => throw new InvalidOperationException(
+        $"column '{Column.DottedPath}' is {_type}; a {attempted} value cannot be written to it");
+
+    [DoesNotReturn]
+    private void ThrowWrongFixedLength(int length) => throw new ArgumentException(
+        $"column '{Column.DottedPath}' holds {_fixedLength}-byte values; got {length} bytes");
+
+    [DoesNotReturn]
+    private void ThrowBadNullDefinitionLevel(int level) => throw new ArgumentOutOfRangeException(
+        nameof(level), level, $"a null in column '{Column.DottedPath}' needs a definition level below {_maxDefinitionLevel} (its maximum, which means a value)");
+
+    [DoesNotReturn]
+    private void ThrowBadRepetitionLevel(int level) => throw new ArgumentOutOfRangeException(
+        nameof(level), level, _chunkRowCount == 0
+            ? $"the first entry of column '{Column.DottedPath}' must start a row (repetition level 0)"
+            : $"column '{Column.DottedPath}' has a maximum repetition level of {_maxRepetitionLevel}");
+
+    /// <summary>For tests: the levels and values buffered in the current (unflushed) page.</summary>
+    internal BufferedPage PeekBufferedPage() => new(
+        _maxDefinitionLevel > 0 ? _definitionLevels.AsSpan(0, _entryCount).ToArray() : new short[_entryCount],
+        _maxRepetitionLevel > 0 ? _repetitionLevels.AsSpan(0, _entryCount).ToArray() : new short[_entryCount],
+        BufferedValuesForTests());
+
+    private object?[] BufferedValuesForTests()
+    {
+        var values = new object?[_valueCount];
+        for (var i = 0; i < _valueCount; i++)
+        {
+            values[i] = _type switch
+            {
+                PhysicalType.Boolean => _booleans[i],
+                PhysicalType.Int32 => _int32s[i],
+                PhysicalType.Int64 => _int64s[i],
+                PhysicalType.Float => _floats[i],
+                PhysicalType.Double => _doubles[i],
+                _ => Column.Node.LogicalType?.Kind == LogicalTypeKind.String
+                    ? System.Text.Encoding.UTF8.GetString(_byteData, _byteOffsets[i], _byteOffsets[i + 1] - _byteOffsets[i])
+                    : _byteData.AsSpan(_byteOffsets[i], _byteOffsets[i + 1] - _byteOffsets[i]).ToArray(),
+            };
+        }
+        return values;
+    }
 }
+
+/// <summary>A snapshot of a column writer's unflushed page (tests).</summary>
+internal sealed record BufferedPage(short[] DefinitionLevels, short[] RepetitionLevels, object?[] Values);
