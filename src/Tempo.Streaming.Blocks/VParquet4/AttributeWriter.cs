@@ -1,0 +1,209 @@
+using Google.Protobuf.Collections;
+using OpenTelemetry.Proto.Common.V1;
+using Tempo.Streaming.Parquet;
+
+namespace Tempo.Streaming.Blocks.VParquet4;
+
+/// <summary>
+/// Writes one generic attribute element <c>{Key, ValueType, Value[], ValueInt[], ValueDouble[], ValueBool[], ValueDropped}</c>
+/// the way Tempo's <c>attrToParquet</c> fills it: a scalar goes into the one-element list of its type; a homogeneous
+/// array into the list of its element type (an empty array counts as a string array); anything else is "not
+/// supported" — ValueType 0 and the value's protobuf JSON in ValueDropped.
+/// </summary>
+internal static class AttributeWriter
+{
+    /// <summary>Writes the element group (the caller entered the list's element field); false when the value was not supported.</summary>
+    public static bool Write(RecordWriter writer, KeyValue attribute)
+    {
+        writer.BeginGroup();
+        writer.BeginField(AttributeFields.Key);
+        writer.WriteString(attribute.Key);
+        writer.EndField();
+
+        var value = attribute.Value;
+        var type = TypeOf(value);
+        writer.BeginField(AttributeFields.ValueType);
+        writer.WriteInt32((int)type);
+        writer.EndField();
+
+        switch (type)
+        {
+            case AttributeValueType.String:
+                StringList(writer, value!.StringValue);
+                EmptyList(writer, AttributeFields.ValueInt);
+                EmptyList(writer, AttributeFields.ValueDouble);
+                EmptyList(writer, AttributeFields.ValueBool);
+                break;
+            case AttributeValueType.Int:
+                EmptyList(writer, AttributeFields.Value);
+                BeginList(writer, AttributeFields.ValueInt);
+                Element(writer).WriteInt64(value!.IntValue);
+                EndElement(writer);
+                EndList(writer, any: true);
+                EmptyList(writer, AttributeFields.ValueDouble);
+                EmptyList(writer, AttributeFields.ValueBool);
+                break;
+            case AttributeValueType.Double:
+                EmptyList(writer, AttributeFields.Value);
+                EmptyList(writer, AttributeFields.ValueInt);
+                BeginList(writer, AttributeFields.ValueDouble);
+                Element(writer).WriteDouble(value!.DoubleValue);
+                EndElement(writer);
+                EndList(writer, any: true);
+                EmptyList(writer, AttributeFields.ValueBool);
+                break;
+            case AttributeValueType.Bool:
+                EmptyList(writer, AttributeFields.Value);
+                EmptyList(writer, AttributeFields.ValueInt);
+                EmptyList(writer, AttributeFields.ValueDouble);
+                BeginList(writer, AttributeFields.ValueBool);
+                Element(writer).WriteBoolean(value!.BoolValue);
+                EndElement(writer);
+                EndList(writer, any: true);
+                break;
+            case AttributeValueType.StringArray:
+            case AttributeValueType.IntArray:
+            case AttributeValueType.DoubleArray:
+            case AttributeValueType.BoolArray:
+                WriteArray(writer, type, value!.ArrayValue?.Values);
+                break;
+            default:
+                EmptyList(writer, AttributeFields.Value);
+                EmptyList(writer, AttributeFields.ValueInt);
+                EmptyList(writer, AttributeFields.ValueDouble);
+                EmptyList(writer, AttributeFields.ValueBool);
+                writer.BeginField(AttributeFields.ValueDropped);
+                writer.WriteString(TraceRowWriter.UnsupportedJson(value));
+                writer.EndField();
+                break;
+        }
+
+        writer.EndGroup();
+        return type != AttributeValueType.NotSupported;
+    }
+
+    /// <summary>The ValueType Tempo gives <paramref name="value"/>; arrays are checked for one element type.</summary>
+    public static AttributeValueType TypeOf(AnyValue? value)
+    {
+        switch (value?.ValueCase ?? AnyValue.ValueOneofCase.None)
+        {
+            case AnyValue.ValueOneofCase.StringValue:
+                return AttributeValueType.String;
+            case AnyValue.ValueOneofCase.IntValue:
+                return AttributeValueType.Int;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                return AttributeValueType.Double;
+            case AnyValue.ValueOneofCase.BoolValue:
+                return AttributeValueType.Bool;
+            case AnyValue.ValueOneofCase.ArrayValue:
+                var values = value!.ArrayValue?.Values;
+                if (values is null || values.Count == 0)
+                {
+                    return AttributeValueType.StringArray;
+                }
+                var elementCase = values[0]?.ValueCase ?? AnyValue.ValueOneofCase.None;
+                for (var i = 1; i < values.Count; i++)
+                {
+                    if ((values[i]?.ValueCase ?? AnyValue.ValueOneofCase.None) != elementCase)
+                    {
+                        return AttributeValueType.NotSupported;
+                    }
+                }
+                return elementCase switch
+                {
+                    AnyValue.ValueOneofCase.StringValue => AttributeValueType.StringArray,
+                    AnyValue.ValueOneofCase.IntValue => AttributeValueType.IntArray,
+                    AnyValue.ValueOneofCase.DoubleValue => AttributeValueType.DoubleArray,
+                    AnyValue.ValueOneofCase.BoolValue => AttributeValueType.BoolArray,
+                    _ => AttributeValueType.NotSupported,
+                };
+            default:
+                return AttributeValueType.NotSupported;
+        }
+    }
+
+    private static void WriteArray(RecordWriter writer, AttributeValueType type, RepeatedField<AnyValue>? values)
+    {
+        var count = values?.Count ?? 0;
+        for (var field = AttributeFields.Value; field <= AttributeFields.ValueBool; field++)
+        {
+            var mine = field - AttributeFields.Value == type - AttributeValueType.StringArray;
+            if (!mine || count == 0)
+            {
+                EmptyList(writer, field);
+                continue;
+            }
+
+            BeginList(writer, field);
+            for (var i = 0; i < count; i++)
+            {
+                var element = Element(writer);
+                var item = values![i];
+                switch (type)
+                {
+                    case AttributeValueType.StringArray:
+                        element.WriteString(item.StringValue);
+                        break;
+                    case AttributeValueType.IntArray:
+                        element.WriteInt64(item.IntValue);
+                        break;
+                    case AttributeValueType.DoubleArray:
+                        element.WriteDouble(item.DoubleValue);
+                        break;
+                    default:
+                        element.WriteBoolean(item.BoolValue);
+                        break;
+                }
+                EndElement(writer);
+            }
+            EndList(writer, any: true);
+        }
+    }
+
+    private static void StringList(RecordWriter writer, string value)
+    {
+        BeginList(writer, AttributeFields.Value);
+        Element(writer).WriteString(value);
+        EndElement(writer);
+        EndList(writer, any: true);
+    }
+
+    private static void EmptyList(RecordWriter writer, int field)
+    {
+        writer.BeginField(field);
+        writer.BeginGroup();
+        writer.EndGroup();
+        writer.EndField();
+    }
+
+    /// <summary>Opens a list that will get at least one element.</summary>
+    private static void BeginList(RecordWriter writer, int field)
+    {
+        writer.BeginField(field);
+        writer.BeginGroup();
+        writer.BeginField(WrapperFields.Repeated);
+    }
+
+    private static RecordWriter Element(RecordWriter writer)
+    {
+        writer.BeginGroup();
+        writer.BeginField(WrapperFields.Element);
+        return writer;
+    }
+
+    private static void EndElement(RecordWriter writer)
+    {
+        writer.EndField();
+        writer.EndGroup();
+    }
+
+    private static void EndList(RecordWriter writer, bool any)
+    {
+        if (any)
+        {
+            writer.EndField();
+        }
+        writer.EndGroup();
+        writer.EndField();
+    }
+}
