@@ -3,23 +3,126 @@ namespace Tempo.Streaming.Parquet;
 /// <summary>
 /// Assembles rows of one row group from its column chunks (Dremel record assembly) into <see cref="ParquetGroup"/>
 /// trees. Only the columns asked for are fetched; fields of other columns come back null.
-/// CONTRACT SKELETON (issue 5): the signatures are fixed; helper "parquet-file" writes the bodies.
 /// </summary>
+/// <remarks>Meant for whole-record access (trace by ID, tools, tests): it allocates per row. Scans go column-wise
+/// through <see cref="ColumnChunkReader"/>.</remarks>
 public sealed class RecordReader
 {
-    private RecordReader() { }
+    private readonly RecordAssembler _assembler;
+    private readonly ColumnChunkReader[] _readers;
+    private readonly ColumnBatch[] _batches;
+    private readonly int[] _levelPositions;
+    private readonly int[] _valuePositions;
+    private long _remaining;
+
+    private RecordReader(RecordAssembler assembler, ColumnChunkReader[] readers, long rows)
+    {
+        _assembler = assembler;
+        _readers = readers;
+        _batches = new ColumnBatch[readers.Length];
+        for (var i = 0; i < readers.Length; i++) _batches[i] = new ColumnBatch(1024);
+        _levelPositions = new int[readers.Length];
+        _valuePositions = new int[readers.Length];
+        _remaining = rows;
+    }
 
     /// <summary>Fetches the chunks of <paramref name="columns"/> (all when null) of one row group.</summary>
-    public static Task<RecordReader> OpenAsync(ParquetFileReader file, int rowGroup, IReadOnlyList<int>? columns = null, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException();
+    public static async Task<RecordReader> OpenAsync(ParquetFileReader file, int rowGroup, IReadOnlyList<int>? columns = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if ((uint)rowGroup >= (uint)file.RowGroups.Count) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"the file has {file.RowGroups.Count} row groups");
+        if (columns is null)
+        {
+            var all = new int[file.Schema.Columns.Count];
+            for (var i = 0; i < all.Length; i++) all[i] = i;
+            columns = all;
+        }
+        if (columns.Count == 0) throw new ArgumentException("at least one column must be read", nameof(columns));
+        var seen = new HashSet<int>();
+        foreach (var column in columns)
+        {
+            if ((uint)column >= (uint)file.Schema.Columns.Count) throw new ArgumentOutOfRangeException(nameof(columns), column, $"the schema has {file.Schema.Columns.Count} columns");
+            if (!seen.Add(column)) throw new ArgumentException($"column {column} is listed twice", nameof(columns));
+        }
+        var readers = new ColumnChunkReader[columns.Count];
+        var fetches = new Task<ColumnChunkReader>[columns.Count];
+        for (var i = 0; i < fetches.Length; i++) fetches[i] = file.ReadColumnChunkAsync(rowGroup, columns[i], cancellationToken);
+        for (var i = 0; i < fetches.Length; i++) readers[i] = await fetches[i].ConfigureAwait(false);
+        return new RecordReader(new RecordAssembler(file.Schema, columns), readers, file.RowGroups[rowGroup].RowCount);
+    }
 
     /// <summary>Rows left in the row group.</summary>
-    public long RemainingRows => throw new NotImplementedException();
+    public long RemainingRows => _remaining;
 
-    public void SkipRows(long rows) => throw new NotImplementedException();
+    public void SkipRows(long rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (rows > _remaining) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"only {_remaining} rows remain");
+        for (var c = 0; c < _readers.Length; c++)
+        {
+            // rows still buffered in the batch first, then the chunk reader skips the rest (whole pages where it can)
+            var left = rows;
+            var batch = _batches[c];
+            while (left > 0 && _levelPositions[c] < batch.LevelCount)
+            {
+                SkipBufferedRow(c);
+                left--;
+            }
+            if (left > 0) _readers[c].SkipRows(left);
+        }
+        _remaining -= rows;
+    }
 
     /// <summary>The next row, or null at the end of the row group.</summary>
-    public ParquetGroup? ReadRow() => throw new NotImplementedException();
+    public ParquetGroup? ReadRow()
+    {
+        if (_remaining == 0) return null;
+        var row = _assembler.NewRow();
+        for (var c = 0; c < _readers.Length; c++)
+        {
+            var batch = _batches[c];
+            if (_levelPositions[c] >= batch.LevelCount)
+            {
+                _levelPositions[c] = 0;
+                _valuePositions[c] = 0;
+                if (_readers[c].ReadBatch(batch) == 0)
+                    throw new ParquetFormatException($"column '{_readers[c].Column.DottedPath}' ends before the row group's last row ({_remaining} rows missing)");
+            }
+            var start = _levelPositions[c];
+            var end = RowEnd(batch, start, _readers[c].Column.MaxRepetitionLevel > 0);
+            _valuePositions[c] += _assembler.AddColumnRow(row, c, batch, start, end, _valuePositions[c]);
+            _levelPositions[c] = end;
+        }
+        _remaining--;
+        return row;
+    }
+
+    private void SkipBufferedRow(int c)
+    {
+        var batch = _batches[c];
+        var column = _readers[c].Column;
+        var start = _levelPositions[c];
+        var end = RowEnd(batch, start, column.MaxRepetitionLevel > 0);
+        var values = 0;
+        if (column.MaxDefinitionLevel == 0) values = end - start;
+        else
+        {
+            for (var i = start; i < end; i++)
+            {
+                if (batch.DefinitionLevels[i] == column.MaxDefinitionLevel) values++;
+            }
+        }
+        _levelPositions[c] = end;
+        _valuePositions[c] += values;
+    }
+
+    private static int RowEnd(ColumnBatch batch, int start, bool repeated)
+    {
+        if (!repeated) return start + 1;
+        var end = start + 1;
+        while (end < batch.LevelCount && batch.RepetitionLevels[end] != 0) end++;
+        return end;
+    }
 }
 
 /// <summary>

@@ -1,9 +1,274 @@
+using Tempo.Streaming.Parquet.Encodings;
+using Tempo.Streaming.Parquet.Format;
+
 namespace Tempo.Streaming.Parquet;
 
+/// <summary>Page encoding: levels, value encodings, statistics, compression, page headers (parquet-format README "Data Pages").</summary>
 public sealed partial class ColumnWriter
 {
-    private readonly ColumnChunkSettings _settings;
-    private long _chunkUncompressedBytes = 0;
+    private enum DictionaryState { Off, Active, FellBack }
 
-    private void FlushPage() => throw new NotImplementedException("page encoding lands with the parquet-core encoders");
+    private readonly ColumnChunkSettings _settings;
+    private readonly bool _unsigned;
+    private readonly PageCompressor _compressor;
+
+    private readonly ByteBuffer _pageBody = new(4096);   // v1: levels + values; v2: values
+    private readonly ByteBuffer _levels = new(256);      // v2 levels (stored uncompressed)
+    private readonly ByteBuffer _compressed = new(4096);
+    private readonly ByteBuffer _header = new(128);
+    private readonly ByteBuffer _chunk = new(4096);      // the data pages of the chunk, headers included
+    private readonly Thrift.ThriftCompactWriter _headerWriter;
+
+    private readonly ColumnDictionary? _dictionary;
+    private DictionaryState _dictionaryState;
+    private int _dictionaryEntriesUsed;
+    private int[] _indices = [];
+
+    private readonly PageStatistics _pageStatistics = new();
+    private readonly PageStatistics _chunkStatistics = new();
+    private readonly List<WrittenPage> _pages = [];
+    private long _chunkUncompressedBytes;
+    private long _pageFirstRow;
+    private int _dictionaryPages;
+    private int _dictionaryDataPages;
+    private int _plainDataPages;
+    private int _deltaDataPages;
+
+    /// <summary>Where a data page went in the chunk buffer and what the page index says about it.</summary>
+    internal readonly record struct WrittenPage(int Offset, int Length, long FirstRow, long NullCount, int EntryCount, byte[]? Min, byte[]? Max);
+
+    /// <summary>Encodes the buffered page into the chunk buffer. Called before a row when the page is full, and at Complete.</summary>
+    private void FlushPage()
+    {
+        if (_entryCount == 0) return;
+        var nullCount = _entryCount - _valueCount;
+        var statistics = _pageStatistics;
+        statistics.Reset();
+        statistics.NullCount = nullCount;
+        if (_settings.WriteStatistics || _settings.WritePageIndex) ComputeMinMax(statistics);
+
+        var encoding = EncodeValues(out var values);
+        var pageOffset = _chunk.Length;
+        if (_settings.PageVersion == DataPageVersion.V1) WriteV1(encoding, values, statistics);
+        else WriteV2(encoding, values, statistics, nullCount);
+
+        _pages.Add(new WrittenPage(pageOffset, _chunk.Length - pageOffset, _pageFirstRow, nullCount, _entryCount, statistics.Min, statistics.Max));
+        statistics.MergeInto(_chunkStatistics, _type, _unsigned);
+        _pageFirstRow += _pageRowCount;
+        ResetPageBuffer();
+    }
+
+    private void ComputeMinMax(PageStatistics statistics)
+    {
+        switch (_type)
+        {
+            case PhysicalType.Boolean: statistics.ComputeBooleans(_booleans.AsSpan(0, _valueCount)); break;
+            case PhysicalType.Int32: statistics.ComputeInt32s(_int32s.AsSpan(0, _valueCount), _unsigned); break;
+            case PhysicalType.Int64: statistics.ComputeInt64s(_int64s.AsSpan(0, _valueCount), _unsigned); break;
+            case PhysicalType.Float: statistics.ComputeFloats(_floats.AsSpan(0, _valueCount)); break;
+            case PhysicalType.Double: statistics.ComputeDoubles(_doubles.AsSpan(0, _valueCount)); break;
+            default: statistics.ComputeByteArrays(_byteData, _byteOffsets, _valueCount); break;
+        }
+    }
+
+    /// <summary>Encodes the page's values into <see cref="_compressed"/>-independent scratch and returns the encoding used.</summary>
+    private Encoding EncodeValues(out ByteBuffer values)
+    {
+        values = _valueScratch;
+        values.Clear();
+        if (_dictionaryState == DictionaryState.Active && TryDictionaryEncode(values)) return Encoding.RleDictionary;
+        if (_settings.Encoding == ColumnEncoding.DeltaBinaryPacked)
+        {
+            ValueEncoders.WriteDeltaBinaryPacked(_type, _int32s.AsSpan(0, _type == PhysicalType.Int32 ? _valueCount : 0), _int64s.AsSpan(0, _type == PhysicalType.Int64 ? _valueCount : 0), values);
+            return Encoding.DeltaBinaryPacked;
+        }
+        WritePlainValues(values);
+        return Encoding.Plain;
+    }
+
+    private readonly ByteBuffer _valueScratch = new(4096);
+
+    private void WritePlainValues(ByteBuffer output)
+    {
+        switch (_type)
+        {
+            case PhysicalType.Boolean: PlainEncoder.WriteBooleans(_booleans.AsSpan(0, _valueCount), output); break;
+            case PhysicalType.Int32: PlainEncoder.WriteInt32s(_int32s.AsSpan(0, _valueCount), output); break;
+            case PhysicalType.Int64: PlainEncoder.WriteInt64s(_int64s.AsSpan(0, _valueCount), output); break;
+            case PhysicalType.Float: PlainEncoder.WriteFloats(_floats.AsSpan(0, _valueCount), output); break;
+            case PhysicalType.Double: PlainEncoder.WriteDoubles(_doubles.AsSpan(0, _valueCount), output); break;
+            case PhysicalType.FixedLenByteArray: output.Write(_byteData.AsSpan(0, _byteOffsets[_valueCount])); break;
+            default: PlainEncoder.WriteByteArrays(_byteData, _byteOffsets.AsSpan(0, _valueCount + 1), output); break;
+        }
+    }
+
+    /// <summary>
+    /// Maps the page's values to dictionary indices. Falls back to PLAIN for this page and the rest of the chunk when
+    /// the dictionary outgrows <see cref="ParquetWriterOptions.DictionaryPageSizeLimit"/>, or when after the first page
+    /// dictionary + indices are not smaller than PLAIN (parquet-mr's "compression satisfying" check: unique values such
+    /// as span IDs gain nothing from a dictionary).
+    /// </summary>
+    private bool TryDictionaryEncode(ByteBuffer output)
+    {
+        var dictionary = _dictionary!;
+        if (_indices.Length < _valueCount) _indices = new int[Math.Max(_valueCount, _indices.Length * 2)];
+        var indices = _indices;
+        var count = _valueCount;
+        switch (_type)
+        {
+            case PhysicalType.Int32:
+                var ints = _int32s;
+                for (var i = 0; i < count; i++) indices[i] = dictionary.AddNumber(ints[i]);
+                break;
+            case PhysicalType.Int64:
+                var longs = _int64s;
+                for (var i = 0; i < count; i++) indices[i] = dictionary.AddNumber(longs[i]);
+                break;
+            case PhysicalType.Float:
+                var floats = _floats;
+                for (var i = 0; i < count; i++) indices[i] = dictionary.AddNumber(BitConverter.SingleToInt32Bits(floats[i]));
+                break;
+            case PhysicalType.Double:
+                var doubles = _doubles;
+                for (var i = 0; i < count; i++) indices[i] = dictionary.AddNumber(BitConverter.DoubleToInt64Bits(doubles[i]));
+                break;
+            default:
+                var data = _byteData;
+                var offsets = _byteOffsets;
+                for (var i = 0; i < count; i++) indices[i] = dictionary.AddBytes(data.AsSpan(offsets[i], offsets[i + 1] - offsets[i]));
+                break;
+        }
+
+        if (dictionary.PlainSize > _settings.DictionaryPageSizeLimit)
+        {
+            _dictionaryState = DictionaryState.FellBack;
+            return false;
+        }
+        RleBitPackedHybridEncoder.EncodeDictionaryIndices(indices.AsSpan(0, count), dictionary.Count, output);
+        if (_dictionaryEntriesUsed == 0 && _pages.Count == 0 && output.Length + dictionary.PlainSize >= _pageValueBytes && count > 0)
+        {
+            output.Clear();
+            _dictionaryState = DictionaryState.FellBack;
+            return false;
+        }
+        _dictionaryEntriesUsed = dictionary.Count;
+        return true;
+    }
+
+    private void WriteLevels(ByteBuffer output, bool lengthPrefixed)
+    {
+        if (_maxRepetitionLevel > 0)
+        {
+            var width = Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel);
+            if (lengthPrefixed) RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_repetitionLevels.AsSpan(0, _entryCount), width, output);
+            else RleBitPackedHybridEncoder.Encode(_repetitionLevels.AsSpan(0, _entryCount), width, output);
+        }
+        var repetitionLength = output.Length;
+        if (_maxDefinitionLevel > 0)
+        {
+            var width = Encodings.BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel);
+            if (lengthPrefixed) RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_definitionLevels.AsSpan(0, _entryCount), width, output);
+            else RleBitPackedHybridEncoder.Encode(_definitionLevels.AsSpan(0, _entryCount), width, output);
+        }
+        _lastRepetitionLevelsLength = repetitionLength;
+        _lastDefinitionLevelsLength = output.Length - repetitionLength;
+    }
+
+    private int _lastRepetitionLevelsLength;
+    private int _lastDefinitionLevelsLength;
+
+    private void WriteV1(Encoding encoding, ByteBuffer values, PageStatistics statistics)
+    {
+        var body = _pageBody;
+        body.Clear();
+        WriteLevels(body, lengthPrefixed: true);
+        body.Write(values.WrittenSpan);
+        _compressed.Clear();
+        _compressor.Compress(body.WrittenSpan, _compressed);
+
+        var header = new PageHeader
+        {
+            Type = PageType.DataPage,
+            UncompressedPageSize = body.Length,
+            CompressedPageSize = _compressed.Length,
+            DataPageHeader = new DataPageHeader
+            {
+                NumValues = _entryCount,
+                Encoding = encoding,
+                DefinitionLevelEncoding = Encoding.Rle,
+                RepetitionLevelEncoding = Encoding.Rle,
+                Statistics = _settings.WriteStatistics ? ToThrift(statistics) : null,
+            },
+        };
+        AppendPage(header, _compressed.WrittenSpan, ReadOnlySpan<byte>.Empty, body.Length);
+        CountDataPage(encoding);
+    }
+
+    private void WriteV2(Encoding encoding, ByteBuffer values, PageStatistics statistics, int nullCount)
+    {
+        _levels.Clear();
+        WriteLevels(_levels, lengthPrefixed: false);
+        _compressed.Clear();
+        var compressed = _settings.Compression != CompressionCodec.Uncompressed;
+        if (compressed) _compressor.Compress(values.WrittenSpan, _compressed);
+        var valueBytes = compressed ? _compressed.WrittenSpan : values.WrittenSpan;
+
+        var header = new PageHeader
+        {
+            Type = PageType.DataPageV2,
+            UncompressedPageSize = _levels.Length + values.Length,
+            CompressedPageSize = _levels.Length + valueBytes.Length,
+            DataPageHeaderV2 = new DataPageHeaderV2
+            {
+                NumValues = _entryCount,
+                NumNulls = nullCount,
+                NumRows = _pageRowCount,
+                Encoding = encoding,
+                DefinitionLevelsByteLength = _lastDefinitionLevelsLength,
+                RepetitionLevelsByteLength = _lastRepetitionLevelsLength,
+                IsCompressed = compressed,
+                Statistics = _settings.WriteStatistics ? ToThrift(statistics) : null,
+            },
+        };
+        AppendPage(header, _levels.WrittenSpan, valueBytes, _levels.Length + values.Length);
+        CountDataPage(encoding);
+    }
+
+    private void AppendPage(PageHeader header, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int uncompressedBodyLength)
+    {
+        _header.Clear();
+        header.Write(_headerWriter);
+        _chunk.Write(_header.WrittenSpan);
+        _chunk.Write(first);
+        _chunk.Write(second);
+        _chunkUncompressedBytes += _header.Length + uncompressedBodyLength;
+    }
+
+    private void CountDataPage(Encoding encoding)
+    {
+        switch (encoding)
+        {
+            case Encoding.RleDictionary: _dictionaryDataPages++; break;
+            case Encoding.DeltaBinaryPacked: _deltaDataPages++; break;
+            default: _plainDataPages++; break;
+        }
+    }
+
+    /// <summary>Statistics as written in page headers and column metadata: exact min_value/max_value only, the legacy
+    /// fields only where their signed order agrees.</summary>
+    private Statistics ToThrift(PageStatistics statistics)
+    {
+        var result = new Statistics { NullCount = statistics.NullCount };
+        if (statistics.HasMinMax && statistics.Exact)
+        {
+            result.MinValue = statistics.Min;
+            result.MaxValue = statistics.Max;
+            if (StatisticsOrder.LegacyOrderAgrees(Column))
+            {
+                result.Min = statistics.Min;
+                result.Max = statistics.Max;
+            }
+        }
+        return result;
+    }
 }

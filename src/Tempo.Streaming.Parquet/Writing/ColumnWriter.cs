@@ -52,6 +52,14 @@ public sealed partial class ColumnWriter
         _fixedLength = column.Node.TypeLength;
         _pageSizeLimit = settings.DataPageSize;
         _settings = settings;
+        _unsigned = StatisticsOrder.IsUnsigned(column);
+        _compressor = PageCompressor.For(settings.Compression, settings.CompressionLevel, column.DottedPath);
+        _headerWriter = new Thrift.ThriftCompactWriter(_header);
+        if (settings.Encoding == ColumnEncoding.Dictionary)
+        {
+            _dictionary = new ColumnDictionary(_type, _fixedLength);
+            _dictionaryState = DictionaryState.Active;
+        }
         _definitionLevels = _maxDefinitionLevel > 0 ? new short[256] : [];
         _repetitionLevels = _maxRepetitionLevel > 0 ? new short[256] : [];
         switch (_type)
