@@ -76,7 +76,7 @@ public class ColumnIteratorTests
         { TraceShape.AttrIntPath, TraceShape.AttrInt, "int<=-40" },
     };
 
-    private static (ColumnPredicate Predicate, Func<object?, bool> Reference) Case(string name) => name switch
+    internal static (ColumnPredicate Predicate, Func<object?, bool> Reference) Case(string name) => name switch
     {
         "id=57" => (ColumnPredicates.Equal(57), v => v is 57L),
         "id in" => (ColumnPredicates.In(3, 99, 250, 1000), v => v is 3L or 99L or 250L),
