@@ -44,7 +44,7 @@ public sealed partial class ColumnIterator
             _statistics.AddChunkRead(chunkInfo.CompressedSize);
             if (_predicate is not null && _options.UseDictionary && chunk.Dictionary is { } dictionary)
             {
-                if (DictionaryCoverage.IsComplete(chunkInfo)
+                if (DictionaryCoverage.IsComplete(chunkInfo, _source.EncodingStats(rowGroup, _column.Index))
                     && !(_nullMatches && ValueBounds.FromChunk(chunkInfo).MayContainNull && _levels.MaxDefinitionLevel > 0)
                     && !_predicate.KeepDictionary(_column, dictionary))
                 {

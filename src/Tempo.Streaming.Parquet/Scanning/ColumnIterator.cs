@@ -20,6 +20,7 @@ public sealed partial class ColumnIterator : IScanIterator
     private readonly ScanStatistics _statistics;
     private readonly string _name;
     private readonly int _resultDepth;
+    private readonly bool _collapse;
     private readonly bool _nullMatches;
     private readonly long[] _rowGroupFirstRow;
     private readonly int _endRowGroup;
@@ -103,6 +104,7 @@ public sealed partial class ColumnIterator : IScanIterator
         if (_options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), "the batch size must be positive");
 
         _resultDepth = _options.ResultDepth ?? RowNumber.MaxDepth - 1;
+        _collapse = _options.ResultDepth is not null;
         _nextRowGroup = _options.FirstRowGroup;
         _endRowGroup = _options.FirstRowGroup + count;
         _batch = new ColumnBatch(_options.BatchSize);
@@ -181,7 +183,7 @@ public sealed partial class ColumnIterator : IScanIterator
                 if (RowNumber.Compare(_position, _seekTarget, _seekDepth) < 0) continue;
                 _seeking = false;
             }
-            if (_hasCurrent && RowNumber.EqualAt(_position, _lastYielded, _resultDepth)) continue;
+            if (_collapse && _hasCurrent && RowNumber.EqualAt(_position, _lastYielded, _resultDepth)) continue;
 
             _inspected++;
             var value = valueIndex >= 0 ? _decoder.Decode(_batch, valueIndex) : ColumnValue.Null(definition);

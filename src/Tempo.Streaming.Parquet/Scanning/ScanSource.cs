@@ -1,3 +1,5 @@
+using Tempo.Streaming.Parquet.Format;
+
 namespace Tempo.Streaming.Parquet.Scanning;
 
 /// <summary>
@@ -11,6 +13,9 @@ internal interface IScanSource
     IReadOnlyList<RowGroupInfo> RowGroups { get; }
     ValueTask<IColumnChunkCursor> OpenChunkAsync(int rowGroup, int column, CancellationToken cancellationToken);
     ValueTask<PageIndex?> ReadPageIndexAsync(int rowGroup, int column, CancellationToken cancellationToken);
+
+    /// <summary>The chunk's ColumnMetaData.encoding_stats, when the writer recorded them.</summary>
+    IReadOnlyList<PageEncodingStats>? EncodingStats(int rowGroup, int column);
 }
 
 /// <summary>Sequential access to the decoded entries of one column chunk (<see cref="ColumnChunkReader"/>'s contract).</summary>
@@ -32,6 +37,9 @@ internal sealed class ParquetScanSource(ParquetFileReader file) : IScanSource
 
     public async ValueTask<PageIndex?> ReadPageIndexAsync(int rowGroup, int column, CancellationToken cancellationToken)
         => await file.ReadPageIndexAsync(rowGroup, column, cancellationToken).ConfigureAwait(false);
+
+    public IReadOnlyList<PageEncodingStats>? EncodingStats(int rowGroup, int column)
+        => file.Metadata.RowGroups[rowGroup].Columns[column].MetaData?.EncodingStats;
 
     private sealed class ChunkCursor(ColumnChunkReader reader) : IColumnChunkCursor
     {

@@ -80,6 +80,36 @@ public class FileScanTests
     }
 
     [Fact]
+    public async Task Dictionaries_without_a_match_skip_chunks_but_a_fallen_back_chunk_is_always_read()
+    {
+        var rows = TraceShape.Random(seed: 35, count: 400);
+        var reader = await TraceFileWriter.OpenAsync(TraceFileWriter.Write(rows, rowsPerGroup: 100, new ParquetWriterOptions()));
+        var statistics = new ScanStatistics();
+        // "cartz" sorts between the services, so statistics keep every chunk; the dictionaries exclude them all.
+        var results = await CollectAsync(new ColumnIterator(reader, TraceShape.ServiceNamePath, new ColumnIteratorOptions
+        {
+            Predicate = ColumnPredicates.Equal("cartz"), Statistics = statistics, UsePageIndex = false,
+        }));
+        results.Should().BeEmpty();
+        statistics.RowGroupsSkippedByStatistics.Should().Be(0);
+        statistics.ChunksSkippedByDictionary.Should().Be(4);
+        statistics.ValuesInspected.Should().Be(0);
+
+        // A dictionary that overflows: later values go to PLAIN pages and are not in the dictionary, so the
+        // dictionary check must not drop the chunk (encoding_stats show the PLAIN data pages).
+        List<TraceModel> overflow = [.. Enumerable.Range(0, 200).Select(i => new TraceModel(i, [new ResourceModel($"service-{i:D4}", [])]))];
+        var fallback = await TraceFileWriter.OpenAsync(TraceFileWriter.Write(overflow, rowsPerGroup: 200,
+            new ParquetWriterOptions { DictionaryPageSizeLimit = 64, DataPageSize = 128 }));
+        fallback.Metadata.RowGroups[0].Columns[TraceShape.ServiceName].MetaData!.EncodingStats.Should()
+            .Contain(s => s.Encoding == Encoding.Plain && s.PageType != Parquet.Format.PageType.DictionaryPage, "the writer fell back to PLAIN pages");
+        var late = await CollectAsync(new ColumnIterator(fallback, TraceShape.ServiceNamePath, new ColumnIteratorOptions
+        {
+            Predicate = ColumnPredicates.Equal("service-0190"), UsePageIndex = false,
+        }));
+        late.Should().Equal((RowNumber.Create(190, 0), "service-0190"));
+    }
+
+    [Fact]
     public async Task The_written_page_index_lets_a_scan_skip_pages()
     {
         var rows = TraceShape.Random(seed: 33, count: 3000);

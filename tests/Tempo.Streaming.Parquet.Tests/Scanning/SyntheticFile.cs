@@ -74,6 +74,8 @@ internal sealed class SyntheticFile : IScanSource
         return ValueTask.FromResult<IColumnChunkCursor>(new Cursor(this, descriptor, entries, dictionary));
     }
 
+    public IReadOnlyList<Parquet.Format.PageEncodingStats>? EncodingStats(int rowGroup, int column) => null;
+
     public ValueTask<PageIndex?> ReadPageIndexAsync(int rowGroup, int column, CancellationToken cancellationToken)
     {
         var entries = _chunks[rowGroup][column];
