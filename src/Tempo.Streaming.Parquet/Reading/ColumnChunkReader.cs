@@ -157,6 +157,7 @@ public sealed partial class ColumnChunkReader
         // must be skipped too, which the next round does as a row not counted again.
         _head = i;
         _valueHead += values;
+        _rowsConsumed += skipped;
         if (i == _end && !_endOfPages && hasRepetition && skipped > 0)
         {
             DecodeNextPage();
@@ -167,7 +168,6 @@ public sealed partial class ColumnChunkReader
                 if (_head == _end && !_endOfPages) DecodeNextPage();
             }
         }
-        _rowsConsumed += skipped;
         return skipped;
     }
 
