@@ -2,10 +2,11 @@ using System.CommandLine;
 using Tempo.Streaming.Cli.Commands;
 
 var root = new RootCommand(
-    "tempo-streaming-cli: tools for Tempo.Streaming (load generation, ingest-log inspection, freshness / consumption / trace-by-ID benchmarks)");
+    "tempo-streaming-cli: tools for Tempo.Streaming (load generation, ingest-log and block inspection, freshness / consumption / trace-by-ID / block benchmarks)");
 root.Subcommands.Add(LoadCommand.Create());
 root.Subcommands.Add(LogCommands.Create());
 root.Subcommands.Add(FreshnessCommand.Create());
 root.Subcommands.Add(ConsumptionCommand.Create());
 root.Subcommands.Add(QueryBenchCommand.Create());
+root.Subcommands.Add(BlocksCommand.Create());
 return await root.Parse(args).InvokeAsync();
