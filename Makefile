@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -46,6 +46,10 @@ bench-livestore:
 ## bench-kafka: distributed ingest, OTLP gRPC -> distributor -> mock Kafka -> live store (spans/s, p99 push; medians of 3 runs)
 bench-kafka:
 	scripts/bench-kafka.sh $(ARGS)
+
+## bench-blocks: block write spans/s, bytes per span by column family, trace by ID from a block, local and S3 (medians of 3 blocks)
+bench-blocks:
+	scripts/bench-blocks.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet
