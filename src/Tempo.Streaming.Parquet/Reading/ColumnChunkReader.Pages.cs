@@ -15,6 +15,7 @@ public sealed partial class ColumnChunkReader
     private readonly RleBitPackedHybridDecoder _levelDecoder = new();
     private readonly RleBitPackedHybridDecoder _indexDecoder = new();
     private readonly PlainDecoder _plainDecoder = new();
+    private readonly ValueDecoders _valueDecoders = new();
     private byte[] _decompressed = [];
     private int[] _indices = [];
     private int _pageIndexCursor;
@@ -273,7 +274,7 @@ public sealed partial class ColumnChunkReader
                 for (var i = 0; i < count; i++) _booleans[_valueEnd + i] = _indices[i] != 0;
                 break;
             default:
-                var decoder = ValueDecoders.For(encoding, _type, Column.Node.TypeLength, data)
+                var decoder = _valueDecoders.For(encoding, _type, Column.Node.TypeLength, data)
                     ?? ThrowCorrupt<ValueDecoder>($"encoding {encoding} is not supported for {_type} values", pageOffset);
                 ReadValues(decoder, count);
                 break;

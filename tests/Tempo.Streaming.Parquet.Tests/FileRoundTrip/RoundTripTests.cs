@@ -86,6 +86,8 @@ public sealed class RoundTripTests
         foreach (var version in new[] { DataPageVersion.V1, DataPageVersion.V2 })
         foreach (var encoding in new[] { ColumnEncoding.Dictionary, ColumnEncoding.Plain })
             data.Add(codec, version, encoding);
+        data.Add(CompressionCodec.Snappy, DataPageVersion.V2, ColumnEncoding.DeltaBinaryPacked);
+        data.Add(CompressionCodec.Brotli, DataPageVersion.V1, ColumnEncoding.Dictionary);
         return data;
     }
 
@@ -95,6 +97,15 @@ public sealed class RoundTripTests
     {
         var rows = FlatRows(3000, seed: 7);
         var options = new ParquetWriterOptions { Compression = codec, PageVersion = version, DefaultEncoding = encoding, DataPageSize = 4096 };
+        if (encoding == ColumnEncoding.DeltaBinaryPacked)
+        {
+            // delta applies to the integer columns; the rest keep the dictionary default
+            options = new ParquetWriterOptions
+            {
+                Compression = codec, PageVersion = version, DataPageSize = 4096,
+                Columns = new Dictionary<string, ColumnWriteOptions> { ["i32"] = new(encoding), ["i64"] = new(encoding), ["u64"] = new(encoding), ["u32"] = new(encoding) },
+            };
+        }
 
         var file = ParquetFiles.Write(Flat, options, writer =>
         {
