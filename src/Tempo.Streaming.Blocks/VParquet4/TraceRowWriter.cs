@@ -10,7 +10,9 @@ using Trace = Tempo.Streaming.Tempopb.Trace;
 namespace Tempo.Streaming.Blocks.VParquet4;
 
 /// <summary>What the row writer learned about a trace while writing it (block meta and row-group cutting use it).</summary>
-public readonly record struct TraceRowSummary(ulong StartTimeUnixNano, ulong EndTimeUnixNano, int SpanCount, bool Connected);
+/// <param name="Connected">Every non-root span's parent is in the trace (Tempo's data-quality check).</param>
+/// <param name="HasRoot">The trace has a span without a parent span ID.</param>
+public readonly record struct TraceRowSummary(ulong StartTimeUnixNano, ulong EndTimeUnixNano, int SpanCount, bool Connected, bool HasRoot);
 
 /// <summary>
 /// Writes one <c>tempopb.Trace</c> as one vParquet4 row straight into a <see cref="RecordWriter"/>, without building
@@ -93,7 +95,7 @@ public sealed class TraceRowWriter
         writer.EndRecord();
 
         Array.Clear(_spans, 0, spanCount);
-        return new TraceRowSummary(start, end, spanCount, connected);
+        return new TraceRowSummary(start, end, spanCount, connected, rootSpan is not null);
     }
 
     /// <summary>Flattens the spans into row order and computes the trace-level facts and service stats.</summary>
