@@ -171,13 +171,14 @@ internal static class DuckDbShape
         };
     }
 
-    /// <summary>DuckDB's BLOB → VARCHAR text: printable ASCII as is, control bytes, quotes and bytes ≥ 0x7F as \xHH.</summary>
+    /// <summary>DuckDB's BLOB → VARCHAR text as parquet_metadata prints statistics: printable ASCII as is; control bytes,
+    /// quotes, backslash and bytes ≥ 0x7F as \xHH.</summary>
     public static string BlobText(ReadOnlySpan<byte> bytes)
     {
         var text = new StringBuilder(bytes.Length);
         foreach (var b in bytes)
         {
-            if (b <= 0x1F || b == (byte)'"' || b == (byte)'\'' || b >= 0x7F) text.Append(CultureInfo.InvariantCulture, $"\\x{b:X2}");
+            if (b <= 0x1F || b == (byte)'"' || b == (byte)'\'' || b == (byte)'\\' || b >= 0x7F) text.Append(CultureInfo.InvariantCulture, $"\\x{b:X2}");
             else text.Append((char)b);
         }
         return text.ToString();

@@ -22,10 +22,18 @@ internal static class FlatTable
         Primitive("u32", Repetition.Optional, PhysicalType.Int32, LogicalType.Integer(32, isSigned: false)),
         Primitive("u64", Repetition.Optional, PhysicalType.Int64, LogicalType.Integer(64, isSigned: false)),
         Primitive("i8", Repetition.Optional, PhysicalType.Int32, LogicalType.Integer(8, isSigned: true)),
-        Primitive("i16", Repetition.Optional, PhysicalType.Int32, LogicalType.Integer(16, isSigned: true)));
+        Primitive("i16", Repetition.Optional, PhysicalType.Int32, LogicalType.Integer(16, isSigned: true)),
+        String("service"),
+        Primitive("status", Repetition.Required, PhysicalType.Int32));
 
     /// <summary>Integer columns (those DELTA_BINARY_PACKED applies to).</summary>
-    public static readonly string[] IntegerColumns = ["i32", "i64", "u8", "u16", "u32", "u64", "i8", "i16"];
+    public static readonly string[] IntegerColumns = ["i32", "i64", "u8", "u16", "u32", "u64", "i8", "i16", "status"];
+
+    /// <summary>Columns with a handful of distinct values: a dictionary always pays off for them, whereas the writer may
+    /// rightly give up the dictionary of the random high-cardinality columns after the first page.</summary>
+    public static readonly string[] LowCardinalityColumns = ["service", "status"];
+
+    private static readonly string[] Services = ["frontend", "checkout", "payment", "ad-service", "cart"];
 
     private static readonly string[] Words = ["", "GET /api/traces", "ünïcødé ✓", "a'b\"c\\d", "frontend", "checkout", "payment", "\u0001ctl"];
 
@@ -66,6 +74,8 @@ internal static class FlatTable
                 },
                 Null() ? null : rng.Next(-128, 128),
                 Null() ? null : rng.Next(-32768, 32768),
+                Services[rng.Next(Services.Length)],
+                rng.Next(3),
             ]);
         }
         return rows;

@@ -29,6 +29,8 @@ internal static class NestedTable
         Primitive("codes", Repetition.Repeated, PhysicalType.Int64),
         List("req_list", Repetition.Required, Primitive("element", Repetition.Required, PhysicalType.Int32)));
 
+    /// <remarks>A single group or list value passed to <c>List(...)</c> is cast to object: C# would otherwise take the
+    /// array itself as the params array.</remarks>
     public static List<object?[]> Rows(int count, int seed)
     {
         var rng = new Random(seed);
@@ -52,17 +54,17 @@ internal static class NestedTable
                     0 => null,
                     1 => List(),
                     2 => List((object?)null),
-                    3 => List(List()),
+                    3 => List((object)List()),
                     4 => List(List(1, null, 2), List(3)),
                     5 => List(List(rng.Next()), null, List(rng.Next(-5, 5), rng.Next(-5, 5))),
-                    _ => List(List(r)),
+                    _ => List((object)List(r)),
                 },
                 (r % 5) switch
                 {
                     0 => null,
                     1 => List(),
                     2 => List((object?)null),
-                    3 => List(Group(null, unchecked((long)(ulong.MaxValue - (ulong)r)), true)),
+                    3 => List((object)Group(null, unchecked((long)(ulong.MaxValue - (ulong)r)), true)),
                     _ => List(Group($"event-{rng.Next(10)}", (long)rng.Next(), false), null, Group("x", null, true)),
                 },
                 (r % 4) switch
