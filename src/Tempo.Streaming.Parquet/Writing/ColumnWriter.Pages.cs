@@ -110,6 +110,10 @@ public sealed partial class ColumnWriter
     /// </summary>
     private bool TryDictionaryEncode(ByteBuffer output)
     {
+        // A page without values (all nulls, empty lists) before any dictionary entry exists is written PLAIN: marking
+        // it RLE_DICTIONARY would promise a dictionary page the chunk never gets when no later page has a value, and
+        // other readers (DuckDB) reject such a chunk as "missing dictionary".
+        if (_valueCount == 0 && _dictionaryEntriesUsed == 0) return false;
         var dictionary = _dictionary!;
         if (_indices.Length < _valueCount) _indices = new int[Math.Max(_valueCount, _indices.Length * 2)];
         var indices = _indices;

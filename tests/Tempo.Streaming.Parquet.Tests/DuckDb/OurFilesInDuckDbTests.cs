@@ -238,9 +238,7 @@ public sealed class OurFilesInDuckDbTests : IDisposable
 
     [Theory]
     [InlineData(ColumnEncoding.Plain)]
-    [InlineData(ColumnEncoding.Dictionary, Skip = "writer bug (reported by helper duckdb): a dictionary-encoded chunk whose pages hold no " +
-        "non-null value gets RLE_DICTIONARY data pages but no dictionary page (ColumnWriter.WriteChunk writes it only when " +
-        "_dictionaryEntriesUsed > 0); DuckDB: 'Parquet file is likely corrupted, missing dictionary'")]
+    [InlineData(ColumnEncoding.Dictionary)]
     public void Chunks_of_only_nulls_and_long_strings_read_back_in_DuckDB(ColumnEncoding encoding)
     {
         var schema = EdgeSchema;
