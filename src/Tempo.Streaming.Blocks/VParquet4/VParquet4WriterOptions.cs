@@ -3,10 +3,12 @@ using Tempo.Streaming.Parquet;
 namespace Tempo.Streaming.Blocks.VParquet4;
 
 /// <summary>
-/// Per-column encodings and codecs for vParquet4 files, chosen for bytes per span (the issue's ≤ 40 B/span target)
-/// while staying readable by any Parquet reader (DuckDB reads zstd): dictionaries for names, keys and small enums,
-/// DELTA_BINARY_PACKED for times, counters and the nested-set numbers (as Tempo's <c>delta</c> tags), PLAIN for
-/// random IDs and the unique TraceIDText, one codec (zstd by default) for every column.
+/// Per-column encodings and codecs for vParquet4 files, chosen by measured bytes per span on the shop workload
+/// while staying readable by any Parquet reader (DuckDB reads zstd): dictionaries for names, keys, small enums, the
+/// nested-set numbers and integer attribute values (smaller than Tempo's <c>delta</c> there: 2.74 vs 3.26 B/span for
+/// the nested-set family, 3.4 vs 4.3 for ValueInt), DELTA_BINARY_PACKED for times (4.2 vs 4.5 B/span for span
+/// starts) and service counts, PLAIN for random IDs and the unique TraceIDText, one codec (zstd level 3 by default:
+/// 53 B/span against 73 with Tempo's snappy) for every column.
 /// </summary>
 public static class VParquet4WriterOptions
 {
@@ -39,7 +41,6 @@ public static class VParquet4WriterOptions
     private static ColumnEncoding? EncodingFor(ColumnDescriptor column)
     {
         var name = column.Path[^1];
-        var parent = column.Path.Count >= 2 ? column.Path[^2] : "";
         switch (column.Type)
         {
             case PhysicalType.ByteArray when name is "TraceID" or "SpanID" or "ParentSpanID" or "TraceIDText":
@@ -47,9 +48,7 @@ public static class VParquet4WriterOptions
                 return ColumnEncoding.Plain;
             case PhysicalType.Int64 when name is "StartTimeUnixNano" or "EndTimeUnixNano" or "DurationNano" or "TimeSinceStartNano":
                 return ColumnEncoding.DeltaBinaryPacked;
-            case PhysicalType.Int32 when name is "ParentID" or "NestedSetLeft" or "NestedSetRight" or "SpanCount" or "ErrorCount":
-                return ColumnEncoding.DeltaBinaryPacked;
-            case PhysicalType.Int64 when parent == "list" && column.Path.Count >= 3 && column.Path[^3] == "ValueInt":
+            case PhysicalType.Int32 when name is "SpanCount" or "ErrorCount":
                 return ColumnEncoding.DeltaBinaryPacked;
             case PhysicalType.Double:
             case PhysicalType.Boolean:
