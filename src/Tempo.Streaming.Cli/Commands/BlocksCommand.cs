@@ -7,9 +7,9 @@ using Tempo.Streaming.Core.Ids;
 namespace Tempo.Streaming.Cli.Commands;
 
 /// <summary>
-/// <c>tempo-streaming-cli blocks list|inspect|dump-trace|verify|bench</c>: look at the blocks in a backend (a local
+/// <c>tempo-streaming-cli blocks list|inspect|dump-trace|verify|index|bench</c>: look at the blocks in a backend (a local
 /// folder or an S3 bucket, the same choice as the server's <c>storage.trace</c>) without a server. Nothing here
-/// writes to the backend except <c>bench</c>, which writes its own blocks under its own tenant.
+/// writes to the backend except <c>index</c> (the tenant index objects) and <c>bench</c> (its own blocks under its own tenant).
 /// Exit codes: 0 success; 1 the block, trace or backend was not found or a block failed verification; 2 bad arguments.
 /// </summary>
 public static class BlocksCommand
@@ -24,6 +24,7 @@ public static class BlocksCommand
         command.Subcommands.Add(CreateInspect());
         command.Subcommands.Add(CreateDumpTrace());
         command.Subcommands.Add(CreateVerify());
+        command.Subcommands.Add(CreateIndex());
         command.Subcommands.Add(BlockBenchCommand.Create());
         return command;
     }
@@ -112,6 +113,16 @@ public static class BlocksCommand
             var tenantId = parse.GetValue(tenant) ?? (only is null ? null : Tenants.SingleTenant);
             return await BlockVerification.RunAsync(store, tenantId, only, Console.Out, ct);
         }));
+        return command;
+    }
+
+    private static Command CreateIndex()
+    {
+        var backend = new BackendOptionSet();
+        var tenant = TenantOption("Only this tenant (default: every tenant)");
+        var command = new Command("index", "Write each tenant's index.json.gz (Tempo's tenant index: live and compacted block metas) from a listing") { tenant };
+        backend.AddTo(command);
+        command.SetAction((parse, ct) => WithStore(backend, parse, store => TenantIndexing.WriteAsync(store, parse.GetValue(tenant), Console.Out, ct)));
         return command;
     }
 

@@ -110,6 +110,20 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         shopOnly.Output.Should().Contain("1 block(s) checked, 0 with problems");
     }
 
+    [Fact]
+    public async Task Index_writes_each_tenants_index_with_its_readable_blocks()
+    {
+        var result = await CliProcess.RunAsync("blocks", "index", "--path", _root);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("shop/index.json.gz: 1 live, 0 compacted block(s)").And.Contain("left out");
+        var key = BlockPaths.TenantIndex("shop");
+        var index = TenantIndex.Parse(File.ReadAllBytes(Path.Combine(_root, key)), key);
+        index.Metas.Should().ContainSingle().Which.BlockId.Should().Be(_shop.BlockId);
+        index.Metas[0].TotalObjects.Should().Be(40);
+        index.CreatedAt.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+    }
+
     [Theory]
     [InlineData("list --backend s3", "--s3.bucket is required")]
     [InlineData("list --path /nonexistent/blocks", "is not a folder")]
