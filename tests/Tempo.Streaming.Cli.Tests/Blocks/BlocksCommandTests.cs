@@ -15,6 +15,7 @@ public sealed class BlocksCommandTests : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "tempo-cli-blocks-" + Guid.NewGuid().ToString("N"));
     private BlockMeta _shop = null!;
     private BlockMeta _broken = null!;
+    private BlockMeta _shopCorrupt = null!;
 
     public async Task InitializeAsync()
     {
@@ -22,9 +23,10 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         var store = new LocalObjectStore(_root);
         _shop = await BlockFixtures.WriteShopBlockAsync(store, "shop", 0, 40);
         _broken = await BlockFixtures.WriteShopBlockAsync(store, "broken", 100, 20);
-        var data = Path.Combine(_root, "broken", _broken.BlockId.ToString("D"), BlockPaths.DataName);
-        var bytes = File.ReadAllBytes(data);
-        File.WriteAllBytes(data, bytes[..(bytes.Length / 2)]);
+        Truncate("broken", _broken);
+        // Traces 10..29 again, from another log range: a corrupt copy next to the sound block that also holds them.
+        _shopCorrupt = await BlockFixtures.WriteShopBlockAsync(store, "shop", 10, 20);
+        Truncate("shop", _shopCorrupt);
         // A block whose writer died before meta.json: it must be listed as incomplete, never read.
         var unfinished = Path.Combine(_root, "shop", Guid.NewGuid().ToString("D"));
         Directory.CreateDirectory(unfinished);
@@ -33,6 +35,13 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         {
             BlockFixtures.CopyTempoBlock(_root);
         }
+    }
+
+    private void Truncate(string tenant, BlockMeta meta)
+    {
+        var data = Path.Combine(_root, tenant, meta.BlockId.ToString("D"), BlockPaths.DataName);
+        var bytes = File.ReadAllBytes(data);
+        File.WriteAllBytes(data, bytes[..(bytes.Length / 2)]);
     }
 
     public Task DisposeAsync()
@@ -47,7 +56,7 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         var result = await CliProcess.RunAsync("blocks", "list", "--path", _root);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Output.Should().Contain("tenant shop: 2 block(s)").And.Contain(_shop.BlockId.ToString("D"))
+        result.Output.Should().Contain("tenant shop: 3 block(s)").And.Contain(_shop.BlockId.ToString("D"))
             .And.Contain("tempo-ingest/0:0-39").And.Contain("not completely written");
         result.Output.Should().Contain("tenant broken: 1 block(s)");
         var shopLine = result.Output.Split('\n').Single(l => l.Contains(_shop.BlockId.ToString("D")));
@@ -69,7 +78,7 @@ public sealed class BlocksCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dump_trace_prints_the_trace_as_Tempo_json_with_every_span()
+    public async Task Dump_trace_prints_the_trace_as_Tempo_json_with_every_span_despite_a_corrupt_block()
     {
         var index = 17;
         var result = await CliProcess.RunAsync("blocks", "dump-trace", "--path", _root, "--tenant", "shop",
@@ -81,6 +90,7 @@ public sealed class BlocksCommandTests : IAsyncLifetime
             .SelectMany(b => b.GetProperty("scopeSpans").EnumerateArray())
             .SelectMany(s => s.GetProperty("spans").EnumerateArray()).ToList();
         spans.Should().HaveCount(BlockFixtures.Workload.SpanCount(index));
+        result.Error.Should().Contain($"warning: block shop/{_shopCorrupt.BlockId:D} is corrupt");
         var traceIdBase64 = Convert.ToBase64String(BlockFixtures.Workload.TraceId(index));
         spans.Should().OnlyContain(s => s.GetProperty("traceId").GetString() == traceIdBase64);
     }
@@ -91,7 +101,7 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         var result = await CliProcess.RunAsync("blocks", "dump-trace", "--path", _root, "--tenant", "shop", "--trace-id", "abc123");
 
         result.ExitCode.Should().Be(1, result.ToString());
-        result.Error.Should().Contain("trace 00000000000000000000000000abc123 is not in any of the 1 block(s) of tenant shop");
+        result.Error.Should().Contain("trace 00000000000000000000000000abc123 is not in any of the 2 block(s) of tenant shop");
     }
 
     [Fact]
@@ -116,11 +126,11 @@ public sealed class BlocksCommandTests : IAsyncLifetime
         var result = await CliProcess.RunAsync("blocks", "index", "--path", _root);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Output.Should().Contain("shop/index.json.gz: 1 live, 0 compacted block(s)").And.Contain("left out");
+        result.Output.Should().Contain("shop/index.json.gz: 2 live, 0 compacted block(s)").And.Contain("left out");
         var key = BlockPaths.TenantIndex("shop");
         var index = TenantIndex.Parse(File.ReadAllBytes(Path.Combine(_root, key)), key);
-        index.Metas.Should().ContainSingle().Which.BlockId.Should().Be(_shop.BlockId);
-        index.Metas[0].TotalObjects.Should().Be(40);
+        index.Metas.Select(m => m.BlockId).Should().BeEquivalentTo([_shop.BlockId, _shopCorrupt.BlockId]);
+        index.Metas.Single(m => m.BlockId == _shop.BlockId).TotalObjects.Should().Be(40);
         index.CreatedAt.Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
     }
 
