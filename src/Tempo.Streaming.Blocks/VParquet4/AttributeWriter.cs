@@ -16,50 +16,38 @@ internal static class AttributeWriter
     public static bool Write(RecordWriter writer, KeyValue attribute)
     {
         writer.BeginGroup();
-        writer.BeginField(AttributeFields.Key);
-        writer.WriteString(attribute.Key);
-        writer.EndField();
+        writer.WriteStringField(AttributeFields.Key, attribute.Key);
 
         var value = attribute.Value;
         var type = TypeOf(value);
-        writer.BeginField(AttributeFields.ValueType);
-        writer.WriteInt32((int)type);
-        writer.EndField();
+        writer.WriteInt32Field(AttributeFields.ValueType, (int)type);
 
+        // Scalars are one-element lists: one call writes the element's levels (RecordWriter.Write*Field).
         switch (type)
         {
             case AttributeValueType.String:
-                StringList(writer, value!.StringValue);
+                writer.WriteStringField(AttributeFields.Value, value!.StringValue);
                 EmptyList(writer, AttributeFields.ValueInt);
                 EmptyList(writer, AttributeFields.ValueDouble);
                 EmptyList(writer, AttributeFields.ValueBool);
                 break;
             case AttributeValueType.Int:
                 EmptyList(writer, AttributeFields.Value);
-                BeginList(writer, AttributeFields.ValueInt);
-                Element(writer).WriteInt64(value!.IntValue);
-                EndElement(writer);
-                EndList(writer, any: true);
+                writer.WriteInt64Field(AttributeFields.ValueInt, value!.IntValue);
                 EmptyList(writer, AttributeFields.ValueDouble);
                 EmptyList(writer, AttributeFields.ValueBool);
                 break;
             case AttributeValueType.Double:
                 EmptyList(writer, AttributeFields.Value);
                 EmptyList(writer, AttributeFields.ValueInt);
-                BeginList(writer, AttributeFields.ValueDouble);
-                Element(writer).WriteDouble(value!.DoubleValue);
-                EndElement(writer);
-                EndList(writer, any: true);
+                writer.WriteDoubleField(AttributeFields.ValueDouble, value!.DoubleValue);
                 EmptyList(writer, AttributeFields.ValueBool);
                 break;
             case AttributeValueType.Bool:
                 EmptyList(writer, AttributeFields.Value);
                 EmptyList(writer, AttributeFields.ValueInt);
                 EmptyList(writer, AttributeFields.ValueDouble);
-                BeginList(writer, AttributeFields.ValueBool);
-                Element(writer).WriteBoolean(value!.BoolValue);
-                EndElement(writer);
-                EndList(writer, any: true);
+                writer.WriteBooleanField(AttributeFields.ValueBool, value!.BoolValue);
                 break;
             case AttributeValueType.StringArray:
             case AttributeValueType.IntArray:
@@ -72,9 +60,7 @@ internal static class AttributeWriter
                 EmptyList(writer, AttributeFields.ValueInt);
                 EmptyList(writer, AttributeFields.ValueDouble);
                 EmptyList(writer, AttributeFields.ValueBool);
-                writer.BeginField(AttributeFields.ValueDropped);
-                writer.WriteString(TraceRowWriter.UnsupportedJson(value));
-                writer.EndField();
+                writer.WriteStringField(AttributeFields.ValueDropped, TraceRowWriter.UnsupportedJson(value));
                 break;
         }
 
@@ -160,21 +146,7 @@ internal static class AttributeWriter
         }
     }
 
-    private static void StringList(RecordWriter writer, string value)
-    {
-        BeginList(writer, AttributeFields.Value);
-        Element(writer).WriteString(value);
-        EndElement(writer);
-        EndList(writer, any: true);
-    }
-
-    private static void EmptyList(RecordWriter writer, int field)
-    {
-        writer.BeginField(field);
-        writer.BeginGroup();
-        writer.EndGroup();
-        writer.EndField();
-    }
+    private static void EmptyList(RecordWriter writer, int field) => writer.WriteEmptyGroup(field);
 
     /// <summary>Opens a list that will get at least one element.</summary>
     private static void BeginList(RecordWriter writer, int field)

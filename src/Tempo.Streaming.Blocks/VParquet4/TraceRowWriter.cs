@@ -75,10 +75,14 @@ public sealed class TraceRowWriter
 
         _spanIndex = 0;
         var batches = trace.ResourceSpans;
-        writer.BeginField(TraceFields.ResourceSpans);
-        writer.BeginGroup();
-        if (batches.Count > 0)
+        if (batches.Count == 0)
         {
+            writer.WriteEmptyGroup(TraceFields.ResourceSpans);
+        }
+        else
+        {
+            writer.BeginField(TraceFields.ResourceSpans);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < batches.Count; i++)
             {
@@ -89,9 +93,9 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
         writer.EndRecord();
 
         Array.Clear(_spans, 0, spanCount);
@@ -155,14 +159,10 @@ public sealed class TraceRowWriter
     {
         Span<byte> id = stackalloc byte[Core.Ids.TraceId.Length];
         Core.Ids.TraceId.PadTo16Bytes(traceId, id);
-        writer.BeginField(TraceFields.TraceId);
-        writer.WriteBytes(id);
-        writer.EndField();
+        writer.WriteBytesField(TraceFields.TraceId, id);
 
         Span<char> hex = stackalloc char[Core.Ids.TraceId.HexLength];
-        writer.BeginField(TraceFields.TraceIdText);
-        writer.WriteString(TraceIdText.Format(id, hex));
-        writer.EndField();
+        writer.WriteStringField(TraceFields.TraceIdText, TraceIdText.Format(id, hex));
 
         WriteUInt64(writer, TraceFields.StartTimeUnixNano, start);
         WriteUInt64(writer, TraceFields.EndTimeUnixNano, end);
@@ -186,10 +186,14 @@ public sealed class TraceRowWriter
         WriteString(writer, TraceFields.RootServiceName, rootServiceName);
         WriteString(writer, TraceFields.RootSpanName, rootSpanName);
 
-        writer.BeginField(TraceFields.ServiceStats);
-        writer.BeginGroup();
-        if (_serviceCount > 0)
+        if (_serviceCount == 0)
         {
+            writer.WriteEmptyGroup(TraceFields.ServiceStats);
+        }
+        else
+        {
+            writer.BeginField(TraceFields.ServiceStats);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < _serviceCount; i++)
             {
@@ -204,9 +208,9 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
     }
 
     private void WriteResourceSpans(RecordWriter writer, ResourceSpans batch)
@@ -217,10 +221,14 @@ public sealed class TraceRowWriter
         writer.EndField();
 
         var scopes = batch.ScopeSpans;
-        writer.BeginField(ResourceSpansFields.ScopeSpans);
-        writer.BeginGroup();
-        if (scopes.Count > 0)
+        if (scopes.Count == 0)
         {
+            writer.WriteEmptyGroup(ResourceSpansFields.ScopeSpans);
+        }
+        else
+        {
+            writer.BeginField(ResourceSpansFields.ScopeSpans);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < scopes.Count; i++)
             {
@@ -231,9 +239,9 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
         writer.EndGroup();
     }
 
@@ -306,10 +314,14 @@ public sealed class TraceRowWriter
         writer.EndField();
 
         var spans = scopeSpans.Spans;
-        writer.BeginField(ScopeSpansFields.Spans);
-        writer.BeginGroup();
-        if (spans.Count > 0)
+        if (spans.Count == 0)
         {
+            writer.WriteEmptyGroup(ScopeSpansFields.Spans);
+        }
+        else
+        {
+            writer.BeginField(ScopeSpansFields.Spans);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < spans.Count; i++)
             {
@@ -320,9 +332,9 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
         writer.EndGroup();
     }
 
@@ -382,10 +394,14 @@ public sealed class TraceRowWriter
         WriteInt32(writer, SpanFields.DroppedAttributesCount, unchecked((int)span.DroppedAttributesCount) + dropped);
 
         var events = span.Events;
-        writer.BeginField(SpanFields.Events);
-        writer.BeginGroup();
-        if (events.Count > 0)
+        if (events.Count == 0)
         {
+            writer.WriteEmptyGroup(SpanFields.Events);
+        }
+        else
+        {
+            writer.BeginField(SpanFields.Events);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < events.Count; i++)
             {
@@ -396,16 +412,20 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
         WriteInt32(writer, SpanFields.DroppedEventsCount, unchecked((int)span.DroppedEventsCount));
 
         var links = span.Links;
-        writer.BeginField(SpanFields.Links);
-        writer.BeginGroup();
-        if (links.Count > 0)
+        if (links.Count == 0)
         {
+            writer.WriteEmptyGroup(SpanFields.Links);
+        }
+        else
+        {
+            writer.BeginField(SpanFields.Links);
+            writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
             for (var i = 0; i < links.Count; i++)
             {
@@ -416,9 +436,9 @@ public sealed class TraceRowWriter
                 writer.EndGroup();
             }
             writer.EndField();
+            writer.EndGroup();
+            writer.EndField();
         }
-        writer.EndGroup();
-        writer.EndField();
         WriteInt32(writer, SpanFields.DroppedLinksCount, unchecked((int)span.DroppedLinksCount));
 
         if (httpMethod >= 0)
@@ -497,20 +517,34 @@ public sealed class TraceRowWriter
     /// </summary>
     private static int WriteGenericAttributes(RecordWriter writer, int field, RepeatedField<KeyValue>? attributes, int[]? classes)
     {
+        var count = attributes?.Count ?? 0;
+        var generic = count;
+        if (classes is not null)
+        {
+            generic = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (classes[i] == Generic)
+                {
+                    generic++;
+                }
+            }
+        }
+        if (generic == 0)
+        {
+            writer.WriteEmptyGroup(field);
+            return 0;
+        }
+
         var unsupported = 0;
-        var written = 0;
         writer.BeginField(field);
         writer.BeginGroup();
-        var count = attributes?.Count ?? 0;
+        writer.BeginField(WrapperFields.Repeated);
         for (var i = 0; i < count; i++)
         {
             if (classes is not null && classes[i] != Generic)
             {
                 continue;
-            }
-            if (written++ == 0)
-            {
-                writer.BeginField(WrapperFields.Repeated);
             }
             writer.BeginGroup();
             writer.BeginField(WrapperFields.Element);
@@ -521,10 +555,7 @@ public sealed class TraceRowWriter
             writer.EndField();
             writer.EndGroup();
         }
-        if (written > 0)
-        {
-            writer.EndField();
-        }
+        writer.EndField();
         writer.EndGroup();
         writer.EndField();
         return unsupported;
@@ -611,33 +642,13 @@ public sealed class TraceRowWriter
 
     internal static string UnsupportedJson(AnyValue? value) => UnsupportedValueJson.Format(value ?? new AnyValue());
 
-    private static void WriteString(RecordWriter writer, int field, string value)
-    {
-        writer.BeginField(field);
-        writer.WriteString(value);
-        writer.EndField();
-    }
+    private static void WriteString(RecordWriter writer, int field, string value) => writer.WriteStringField(field, value);
 
-    private static void WriteBytes(RecordWriter writer, int field, ByteString value)
-    {
-        writer.BeginField(field);
-        writer.WriteBytes(value.Span);
-        writer.EndField();
-    }
+    private static void WriteBytes(RecordWriter writer, int field, ByteString value) => writer.WriteBytesField(field, value.Span);
 
-    private static void WriteInt32(RecordWriter writer, int field, int value)
-    {
-        writer.BeginField(field);
-        writer.WriteInt32(value);
-        writer.EndField();
-    }
+    private static void WriteInt32(RecordWriter writer, int field, int value) => writer.WriteInt32Field(field, value);
 
-    private static void WriteInt64(RecordWriter writer, int field, long value)
-    {
-        writer.BeginField(field);
-        writer.WriteInt64(value);
-        writer.EndField();
-    }
+    private static void WriteInt64(RecordWriter writer, int field, long value) => writer.WriteInt64Field(field, value);
 
     /// <summary>UINT_64 columns hold the unsigned value's bits in INT64.</summary>
     private static void WriteUInt64(RecordWriter writer, int field, ulong value) => WriteInt64(writer, field, unchecked((long)value));

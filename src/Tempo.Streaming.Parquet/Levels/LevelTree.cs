@@ -38,6 +38,24 @@ internal sealed class LevelNode
     public int ColumnCount { get; private set; }
     public bool IsLeaf => Node is PrimitiveNode;
 
+    /// <summary>One bit per child, 64 children per word (the record writer's "which fields were written" masks).</summary>
+    public ulong[] ChildMaskWords { get; private set; } = [0];
+
+    /// <summary>The bits of <see cref="ChildMaskWords"/> that stand for required children.</summary>
+    public ulong[] RequiredMaskWords { get; private set; } = [0];
+
+    /// <summary>True when a group value without fields would leave a required child missing.</summary>
+    public bool HasRequiredChild => FirstRequiredChild is not null;
+
+    public LevelNode? FirstRequiredChild { get; private set; }
+
+    /// <summary>
+    /// The leaf this node leads to when it is one (itself) or a chain of groups with one child each ending in one —
+    /// a 3-level LIST of a primitive is such a chain — else null. A field like that holding one value gets exactly
+    /// one entry in one column, which the record writer writes in one step.
+    /// </summary>
+    public LevelNode? SingleLeaf { get; private set; }
+
     /// <summary>Builds the level tree of a schema; the returned root stands for the message (levels 0).</summary>
     public static LevelNode Build(ParquetSchema schema)
     {
@@ -65,12 +83,23 @@ internal sealed class LevelNode
                     ref nextColumn);
             }
             level.Children = children;
+            var words = Math.Max(1, (children.Length + 63) >> 6);
+            level.ChildMaskWords = new ulong[words];
+            level.RequiredMaskWords = new ulong[words];
+            for (var i = 0; i < children.Length; i++)
+            {
+                level.ChildMaskWords[i >> 6] |= 1UL << i;
+                if (!children[i].IsRequired) continue;
+                level.RequiredMaskWords[i >> 6] |= 1UL << i;
+                level.FirstRequiredChild ??= children[i];
+            }
         }
         else
         {
             nextColumn++;
         }
         level.ColumnCount = nextColumn - level.FirstColumn;
+        level.SingleLeaf = node is PrimitiveNode ? level : level.Children.Length == 1 ? level.Children[0].SingleLeaf : null;
         return level;
     }
 

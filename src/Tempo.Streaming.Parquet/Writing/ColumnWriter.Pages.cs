@@ -161,21 +161,25 @@ public sealed partial class ColumnWriter
 
     private void WriteLevels(ByteBuffer output, bool lengthPrefixed)
     {
-        if (_maxRepetitionLevel > 0)
-        {
-            var width = Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel);
-            if (lengthPrefixed) RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_repetitionLevels.AsSpan(0, _entryCount), width, output);
-            else RleBitPackedHybridEncoder.Encode(_repetitionLevels.AsSpan(0, _entryCount), width, output);
-        }
+        if (_repetitionLevels is not null) WriteLevelRuns(_repetitionLevels, output, lengthPrefixed);
         var repetitionLength = output.Length;
-        if (_maxDefinitionLevel > 0)
-        {
-            var width = Encodings.BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel);
-            if (lengthPrefixed) RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_definitionLevels.AsSpan(0, _entryCount), width, output);
-            else RleBitPackedHybridEncoder.Encode(_definitionLevels.AsSpan(0, _entryCount), width, output);
-        }
+        if (_definitionLevels is not null) WriteLevelRuns(_definitionLevels, output, lengthPrefixed);
         _lastRepetitionLevelsLength = repetitionLength;
         _lastDefinitionLevelsLength = output.Length - repetitionLength;
+    }
+
+    /// <summary>The page's levels as encoded while they arrived; v1 pages prefix them with their 4-byte length.</summary>
+    private static void WriteLevelRuns(LevelRunEncoder levels, ByteBuffer output, bool lengthPrefixed)
+    {
+        if (!lengthPrefixed)
+        {
+            levels.WriteTo(output);
+            return;
+        }
+        var lengthAt = output.Length;
+        output.WriteInt32LittleEndian(0);
+        levels.WriteTo(output);
+        output.WriteInt32LittleEndianAt(lengthAt, output.Length - lengthAt - 4);
     }
 
     private int _lastRepetitionLevelsLength;

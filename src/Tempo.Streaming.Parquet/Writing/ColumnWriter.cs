@@ -21,11 +21,12 @@ public sealed partial class ColumnWriter
     private readonly int _maxDefinitionLevel;
     private readonly int _maxRepetitionLevel;
     private readonly int _fixedLength;
-    private readonly int _pageSizeLimit;
+    private int _pageSizeLimit;
 
-    // page buffer: one level pair per entry, one value per entry at the maximum definition level
-    private short[] _definitionLevels;
-    private short[] _repetitionLevels;
+    // page buffer: levels are RLE-encoded as they arrive (null-heavy columns stay a few bytes), one value per entry
+    // at the maximum definition level
+    private readonly LevelRunEncoder? _definitionLevels;
+    private readonly LevelRunEncoder? _repetitionLevels;
     private int _entryCount;
     private int _valueCount;
     private int _pageRowCount;
@@ -39,7 +40,7 @@ public sealed partial class ColumnWriter
     private byte[] _byteData = [];
     private int[] _byteOffsets = [];
 
-    // chunk totals
+    // chunk totals (entries of flushed pages; the page buffer's are added when it is flushed)
     private long _chunkRowCount;
     private long _chunkEntryCount;
 
@@ -60,8 +61,8 @@ public sealed partial class ColumnWriter
             _dictionary = new ColumnDictionary(_type, _fixedLength);
             _dictionaryState = DictionaryState.Active;
         }
-        _definitionLevels = _maxDefinitionLevel > 0 ? new short[256] : [];
-        _repetitionLevels = _maxRepetitionLevel > 0 ? new short[256] : [];
+        if (_maxDefinitionLevel > 0) _definitionLevels = new LevelRunEncoder(Encodings.BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
+        if (_maxRepetitionLevel > 0) _repetitionLevels = new LevelRunEncoder(Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
         switch (_type)
         {
             case PhysicalType.Boolean: _booleans = new bool[256]; break;
@@ -82,7 +83,7 @@ public sealed partial class ColumnWriter
     public long RowCount => _chunkRowCount;
 
     /// <summary>Level entries (values and nulls) written to this chunk so far.</summary>
-    public long EntryCount => _chunkEntryCount;
+    public long EntryCount => _chunkEntryCount + _entryCount;
 
     /// <summary>Encoded, uncompressed bytes of the flushed pages plus the plain size of the page being buffered.</summary>
     internal long EstimatedSize => _chunkUncompressedBytes + _pageValueBytes + _entryCount / 4;
@@ -91,6 +92,24 @@ public sealed partial class ColumnWriter
     {
         if ((uint)definitionLevel >= (uint)_maxDefinitionLevel) ThrowBadNullDefinitionLevel(definitionLevel);
         BeginEntry(repetitionLevel, definitionLevel);
+    }
+
+    /// <summary>
+    /// A null from the record writer, whose levels are valid by construction (below the maximum definition level,
+    /// repetition within range, a row started by level 0): no checks on this hottest path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void AppendNull(int definitionLevel, int repetitionLevel)
+    {
+        if (repetitionLevel == 0)
+        {
+            if (_pageValueBytes >= _pageSizeLimit) FlushPage();
+            _pageRowCount++;
+            _chunkRowCount++;
+        }
+        _definitionLevels?.Add(definitionLevel);
+        _repetitionLevels?.Add(repetitionLevel);
+        _entryCount++;
     }
 
     public void WriteBoolean(bool value, int repetitionLevel = 0)
@@ -188,18 +207,9 @@ public sealed partial class ColumnWriter
         {
             ThrowBadRepetitionLevel(repetitionLevel);
         }
-        if (_maxDefinitionLevel > 0)
-        {
-            if (_entryCount == _definitionLevels.Length) _definitionLevels = Grow(_definitionLevels);
-            _definitionLevels[_entryCount] = (short)definitionLevel;
-        }
-        if (_maxRepetitionLevel > 0)
-        {
-            if (_entryCount == _repetitionLevels.Length) _repetitionLevels = Grow(_repetitionLevels);
-            _repetitionLevels[_entryCount] = (short)repetitionLevel;
-        }
+        _definitionLevels?.Add(definitionLevel);
+        _repetitionLevels?.Add(repetitionLevel);
         _entryCount++;
-        _chunkEntryCount++;
     }
 
     private void AppendBytes(ReadOnlySpan<byte> value)
@@ -233,11 +243,14 @@ public sealed partial class ColumnWriter
     /// <summary>Empties the page buffer after a flush; arrays are kept for the next page.</summary>
     private void ResetPageBuffer()
     {
+        _chunkEntryCount += _entryCount;
         _entryCount = 0;
         _valueCount = 0;
         _pageRowCount = 0;
         _pageValueBytes = 0;
         if (_byteOffsets.Length > 0) _byteOffsets[0] = 0;
+        _definitionLevels?.Reset();
+        _repetitionLevels?.Reset();
     }
 
     [DoesNotReturn]
@@ -260,9 +273,19 @@ public sealed partial class ColumnWriter
 
     /// <summary>For tests: the levels and values buffered in the current (unflushed) page.</summary>
     internal BufferedPage PeekBufferedPage() => new(
-        _maxDefinitionLevel > 0 ? _definitionLevels.AsSpan(0, _entryCount).ToArray() : new short[_entryCount],
-        _maxRepetitionLevel > 0 ? _repetitionLevels.AsSpan(0, _entryCount).ToArray() : new short[_entryCount],
-        BufferedValuesForTests());
+        DecodeLevelsForTests(_definitionLevels), DecodeLevelsForTests(_repetitionLevels), BufferedValuesForTests());
+
+    private short[] DecodeLevelsForTests(LevelRunEncoder? levels)
+    {
+        var decoded = new short[_entryCount];
+        if (levels is null || _entryCount == 0) return decoded;
+        var encoded = new Encodings.ByteBuffer();
+        levels.WriteTo(encoded);
+        var decoder = new Encodings.RleBitPackedHybridDecoder();
+        decoder.Reset(encoded.ToArray(), levels.BitWidth);
+        decoder.Read(decoded);
+        return decoded;
+    }
 
     private object?[] BufferedValuesForTests()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Tempo.Streaming.Parquet;
@@ -30,13 +31,15 @@ public sealed class RecordWriter
     private readonly LevelNode _root;
     private readonly ColumnWriter[] _columns;
 
-    // per group depth (0 = the record): the group, which children were written, the repetition level for the next
+    // per group depth (0 = the record): the group, which children were written (a bit per child, _wordsPerGroup
+    // 64-bit words per depth: opening a group clears one word, not an array), the repetition level for the next
     // entry, the open field (null when none) and how many values/groups it received
-    private LevelNode[] _groups;
-    private bool[][] _written;
-    private int[] _repetition;
-    private LevelNode?[] _fields;
-    private int[] _fieldValues;
+    private readonly LevelNode[] _groups;
+    private readonly ulong[] _written;
+    private readonly int _wordsPerGroup;
+    private readonly int[] _repetition;
+    private readonly LevelNode?[] _fields;
+    private readonly int[] _fieldValues;
     private int _depth;
     private bool _inRecord;
 
@@ -46,8 +49,8 @@ public sealed class RecordWriter
         _columns = columns;
         var depth = MaxGroupDepth(root) + 1;
         _groups = new LevelNode[depth];
-        _written = new bool[depth][];
-        for (var i = 0; i < depth; i++) _written[i] = new bool[MaxChildren(root)];
+        _wordsPerGroup = Math.Max(1, (MaxChildren(root) + 63) >> 6);
+        _written = new ulong[depth * _wordsPerGroup];
         _repetition = new int[depth];
         _fields = new LevelNode?[depth];
         _fieldValues = new int[depth];
@@ -69,7 +72,7 @@ public sealed class RecordWriter
         _inRecord = true;
         _depth = 0;
         _groups[0] = _root;
-        Array.Clear(_written[0], 0, _root.Children.Length);
+        ClearWritten(0, _root);
         _repetition[0] = 0;
         _fields[0] = null;
     }
@@ -91,9 +94,29 @@ public sealed class RecordWriter
             ThrowState(_inRecord ? $"BeginField: field '{_fields[depth]!.Path}' is still open" : "BeginField outside a record");
         var children = _groups[depth].Children;
         if ((uint)childIndex >= (uint)children.Length) ThrowNoSuchField(childIndex);
-        if (_written[depth][childIndex]) ThrowState($"field '{children[childIndex].Path}' was already written in this group; write all values of a repeated field inside one BeginField/EndField");
+        if (IsWritten(depth, childIndex)) ThrowAlreadyWritten(children[childIndex]);
         _fields[depth] = children[childIndex];
         _fieldValues[depth] = 0;
+    }
+
+    /// <summary>
+    /// Writes child <paramref name="childIndex"/> of the current group as one group value none of whose fields is set
+    /// — an empty list or map, or a struct of nulls: the same levels as <c>BeginField; BeginGroup; EndGroup;
+    /// EndField</c> in one step (every column below gets a null at the group's definition level). Required fields
+    /// below the group make it an error, as they would there.
+    /// </summary>
+    public void WriteEmptyGroup(int childIndex)
+    {
+        var depth = _depth;
+        if (!_inRecord || _fields[depth] is not null) ThrowFieldOpen("WriteEmptyGroup");
+        var children = _groups[depth].Children;
+        if ((uint)childIndex >= (uint)children.Length) ThrowNoSuchField(childIndex);
+        var field = children[childIndex];
+        if (field.IsLeaf) ThrowState($"WriteEmptyGroup: '{field.Path}' is a primitive column");
+        if (IsWritten(depth, childIndex)) ThrowAlreadyWritten(field);
+        if (field.HasRequiredChild) ThrowRequiredMissing(field.FirstRequiredChild!);
+        WriteNulls(field, field.DefinitionLevel, _repetition[depth]);
+        MarkWritten(depth, childIndex);
     }
 
     public void EndField()
@@ -101,7 +124,7 @@ public sealed class RecordWriter
         var depth = _depth;
         var field = _fields[depth];
         if (field is null) ThrowState("EndField without BeginField");
-        if (_fieldValues[depth] > 0) _written[depth][field.ChildIndex] = true;
+        if (_fieldValues[depth] > 0) MarkWritten(depth, field.ChildIndex);
         _fields[depth] = null;
         _repetition[depth] = depth == 0 ? 0 : _repetition[depth - 1];
     }
@@ -115,7 +138,7 @@ public sealed class RecordWriter
         depth++;
         _depth = depth;
         _groups[depth] = field;
-        Array.Clear(_written[depth], 0, field.Children.Length);
+        ClearWritten(depth, field);
         _repetition[depth] = _repetition[depth - 1];
         _fields[depth] = null;
     }
@@ -190,23 +213,124 @@ public sealed class RecordWriter
         return field;
     }
 
+    /// <summary>
+    /// Writes field <paramref name="childIndex"/> of the current group holding exactly one value, in one step: the
+    /// same levels as <c>BeginField</c>, a <c>BeginGroup</c> per group on the way, the value, and the matching ends.
+    /// The field is a primitive column or a chain of groups with one child each ending in one (a LIST of one
+    /// element). The <c>Write*Field</c> methods are the record writer's fast path for the many single-valued fields
+    /// of a record.
+    /// </summary>
+    public void WriteStringField(int childIndex, ReadOnlySpan<char> value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteString(value, repetitionLevel);
+    }
+
+    /// <inheritdoc cref="WriteStringField"/>
+    public void WriteBytesField(int childIndex, ReadOnlySpan<byte> value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteBytes(value, repetitionLevel);
+    }
+
+    /// <inheritdoc cref="WriteStringField"/>
+    public void WriteInt32Field(int childIndex, int value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteInt32(value, repetitionLevel);
+    }
+
+    /// <inheritdoc cref="WriteStringField"/>
+    public void WriteInt64Field(int childIndex, long value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteInt64(value, repetitionLevel);
+    }
+
+    /// <inheritdoc cref="WriteStringField"/>
+    public void WriteDoubleField(int childIndex, double value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteDouble(value, repetitionLevel);
+    }
+
+    /// <inheritdoc cref="WriteStringField"/>
+    public void WriteBooleanField(int childIndex, bool value)
+    {
+        var column = SingleValueField(childIndex, out var repetitionLevel);
+        column.WriteBoolean(value, repetitionLevel);
+    }
+
+    /// <summary>
+    /// Checks and marks field <paramref name="childIndex"/> as written and returns its one column and the
+    /// repetition level of its value: every group on the way is entered once, so the value repeats at the level the
+    /// field itself would start at, and it is defined at the column's maximum level.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ColumnWriter SingleValueField(int childIndex, out int repetitionLevel)
+    {
+        var depth = _depth;
+        if (!_inRecord || _fields[depth] is not null) ThrowFieldOpen("a Write*Field call");
+        var children = _groups[depth].Children;
+        if ((uint)childIndex >= (uint)children.Length) ThrowNoSuchField(childIndex);
+        var field = children[childIndex];
+        var leaf = field.SingleLeaf;
+        if (leaf is null) ThrowNotSingleValued(field);
+        if (IsWritten(depth, childIndex)) ThrowAlreadyWritten(field);
+        MarkWritten(depth, childIndex);
+        repetitionLevel = _repetition[depth];
+        return _columns[leaf.FirstColumn];
+    }
+
     /// <summary>Nulls for every child of the current group that got no value: required ones are an error.</summary>
     private void WriteMissingFields()
     {
         var depth = _depth;
         var group = _groups[depth];
-        var written = _written[depth];
         var children = group.Children;
         var definitionLevel = group.DefinitionLevel;
         var repetitionLevel = _repetition[depth];
-        for (var i = 0; i < children.Length; i++)
+        var words = group.ChildMaskWords;
+        var at = depth * _wordsPerGroup;
+        for (var w = 0; w < words.Length; w++)
         {
-            if (written[i]) continue;
-            var child = children[i];
-            if (child.IsRequired) ThrowRequiredMissing(child);
-            var end = child.FirstColumn + child.ColumnCount;
-            for (var c = child.FirstColumn; c < end; c++) _columns[c].WriteNull(definitionLevel, repetitionLevel);
+            // only the unwritten children are visited; the required ones among them are an error
+            var missing = words[w] & ~_written[at + w];
+            if (missing == 0) continue;
+            if ((missing & group.RequiredMaskWords[w]) != 0) ThrowRequiredMissing(children[(w << 6) + BitOperations.TrailingZeroCount(missing & group.RequiredMaskWords[w])]);
+            do
+            {
+                var child = children[(w << 6) + BitOperations.TrailingZeroCount(missing)];
+                WriteNulls(child, definitionLevel, repetitionLevel);
+                missing &= missing - 1;
+            }
+            while (missing != 0);
         }
+    }
+
+    /// <summary>A null at the given levels in every column below <paramref name="node"/> (levels valid by construction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteNulls(LevelNode node, int definitionLevel, int repetitionLevel)
+    {
+        var columns = _columns;
+        var end = node.FirstColumn + node.ColumnCount;
+        for (var c = node.FirstColumn; c < end; c++) columns[c].AppendNull(definitionLevel, repetitionLevel);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsWritten(int depth, int childIndex) =>
+        (_written[depth * _wordsPerGroup + (childIndex >> 6)] & (1UL << childIndex)) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkWritten(int depth, int childIndex) =>
+        _written[depth * _wordsPerGroup + (childIndex >> 6)] |= 1UL << childIndex;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ClearWritten(int depth, LevelNode group)
+    {
+        var at = depth * _wordsPerGroup;
+        _written[at] = 0;
+        for (var w = 1; w < group.ChildMaskWords.Length; w++) _written[at + w] = 0;
     }
 
     private string OpenPath()
@@ -243,6 +367,19 @@ public sealed class RecordWriter
     private void ThrowNotAtLeaf(LevelNode? field) => throw new InvalidOperationException(field is null
         ? (_inRecord ? "a value was written outside a field (call BeginField first)" : "a value was written outside a record")
         : $"'{field.Path}' is a group; write its fields inside BeginGroup/EndGroup");
+
+    [DoesNotReturn]
+    private void ThrowFieldOpen(string operation) => throw new InvalidOperationException(_inRecord
+        ? $"{operation}: field '{_fields[_depth]!.Path}' is still open"
+        : $"{operation} outside a record");
+
+    [DoesNotReturn]
+    private static void ThrowNotSingleValued(LevelNode field) => throw new InvalidOperationException(
+        $"'{field.Path}' is a group with several fields; a Write*Field call writes a primitive field or a chain of one-field groups ending in one");
+
+    [DoesNotReturn]
+    private static void ThrowAlreadyWritten(LevelNode field) => throw new InvalidOperationException(
+        $"field '{field.Path}' was already written in this group; write all values of a repeated field inside one BeginField/EndField");
 
     [DoesNotReturn]
     private static void ThrowSecondValue(LevelNode field) => throw new InvalidOperationException(
