@@ -205,8 +205,8 @@ public sealed partial class BlockReader
             return null;
         }
 
-        var records = await RecordReader.OpenAsync(file, rowGroup, columns: null, cancellationToken).ConfigureAwait(false);
-        records.SkipRows(row);
+        // Only the pages holding the row (our blocks carry a page index); Tempo's blocks have none, so their chunks are read whole.
+        var records = await RecordReader.OpenRowsAsync(file, rowGroup, row, rowCount: 1, columns: null, cancellationToken).ConfigureAwait(false);
         var found = records.ReadRow() ?? throw Corrupt($"row group {rowGroup} ends before row {row} that its TraceID column lists", null);
         var foundId = TraceRowReader.TraceIdOf(found);
         if (!foundId.AsSpan().SequenceEqual(id))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tempo.Streaming.Parquet.Encodings;
 using Tempo.Streaming.Parquet.Format;
 
@@ -27,6 +28,7 @@ public sealed partial class ColumnChunkReader
         if (header.Type != PageType.DictionaryPage) return;
         _position += headerLength + body.Length;
         DecodeDictionary(header, body, _chunkFileOffset);
+        ReturnPageBuffer();
     }
 
     /// <summary>Decodes the next data page into the pending entries (skipping index pages); sets <see cref="_endOfPages"/> at the end.</summary>
@@ -42,15 +44,18 @@ public sealed partial class ColumnChunkReader
             {
                 case PageType.DataPage:
                     DecodeDataPageV1(header, body, pageOffset);
+                    ReturnPageBuffer();
                     PagesDecoded++;
                     return;
                 case PageType.DataPageV2:
                     DecodeDataPageV2(header, body, pageOffset);
+                    ReturnPageBuffer();
                     PagesDecoded++;
                     return;
                 case PageType.DictionaryPage:
                     if (Dictionary is not null) ThrowCorrupt("a second dictionary page", pageOffset);
                     DecodeDictionary(header, body, pageOffset);
+                    ReturnPageBuffer();
                     break;
                 default:
                     break; // index pages carry nothing a reader needs (parquet-format: "not used")
@@ -71,7 +76,7 @@ public sealed partial class ColumnChunkReader
     private bool TrySkipWholePage(long rows, out long skipped)
     {
         skipped = 0;
-        if (_position >= _chunk.Length) return false;
+        if (_position >= _chunk.Length || _skipInFirstPage >= 0) return false; // a row read's first page is never whole
         var pageOffset = _chunkFileOffset + _position;
         var header = ReadHeader(out var headerLength, out var body);
         long rowsInPage = -1;
@@ -99,7 +104,7 @@ public sealed partial class ColumnChunkReader
         while (_pageIndexCursor < pages.Count && pages[_pageIndexCursor].Offset < pageOffset) _pageIndexCursor++;
         if (_pageIndexCursor >= pages.Count || pages[_pageIndexCursor].Offset != pageOffset) return -1;
         var first = pages[_pageIndexCursor].FirstRowIndex;
-        var next = _pageIndexCursor + 1 < pages.Count ? pages[_pageIndexCursor + 1].FirstRowIndex : _rowCount;
+        var next = _pageIndexCursor + 1 < pages.Count ? pages[_pageIndexCursor + 1].FirstRowIndex : _rowGroupRows;
         return next - first;
     }
 
@@ -165,37 +170,32 @@ public sealed partial class ColumnChunkReader
         var entries = dataHeader.NumValues;
         if (entries < 0 || entries > MaxPageEntries) ThrowCorrupt($"data page claims {entries} values", pageOffset);
         var data = Decompress(body, header.UncompressedPageSize, pageOffset);
-        EnsureLevelCapacity(_end + entries);
-        var position = 0;
         try
         {
+            // v1 levels are length-prefixed RLE runs in front of the values (parquet-format "Data Pages").
+            var position = 0;
+            var repetitionLevels = ReadOnlyMemory<byte>.Empty;
+            var definitionLevels = ReadOnlyMemory<byte>.Empty;
             if (_maxRepetitionLevel > 0)
             {
                 if (dataHeader.RepetitionLevelEncoding != Encoding.Rle)
                     ThrowCorrupt($"repetition levels use {dataHeader.RepetitionLevelEncoding}, which this reader does not support (only RLE)", pageOffset);
-                var levels = RleBitPackedHybridDecoder.SliceLengthPrefixed(data[position..], out var consumed);
-                _levelDecoder.Reset(levels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
-                _levelDecoder.Read(_repetitionLevels.AsSpan(_end, entries));
+                repetitionLevels = RleBitPackedHybridDecoder.SliceLengthPrefixed(data[position..], out var consumed);
                 position += consumed;
             }
             if (_maxDefinitionLevel > 0)
             {
                 if (dataHeader.DefinitionLevelEncoding != Encoding.Rle)
                     ThrowCorrupt($"definition levels use {dataHeader.DefinitionLevelEncoding}, which this reader does not support (only RLE)", pageOffset);
-                var levels = RleBitPackedHybridDecoder.SliceLengthPrefixed(data[position..], out var consumed);
-                _levelDecoder.Reset(levels, BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
-                _levelDecoder.Read(_definitionLevels.AsSpan(_end, entries));
+                definitionLevels = RleBitPackedHybridDecoder.SliceLengthPrefixed(data[position..], out var consumed);
                 position += consumed;
             }
-            var values = CheckLevels(entries, pageOffset);
-            DecodeValues(dataHeader.Encoding, data[position..], values, pageOffset);
+            DecodeEntries(entries, repetitionLevels, definitionLevels, dataHeader.Encoding, data[position..], pageOffset);
         }
         catch (ParquetFormatException e) when (!e.Message.StartsWith("column '", StringComparison.Ordinal))
         {
             ThrowCorrupt(e.Message, pageOffset);
         }
-        _end += entries;
-        _valuesSeen += entries;
     }
 
     private void DecodeDataPageV2(PageHeader header, ReadOnlyMemory<byte> body, long pageOffset)
@@ -207,32 +207,130 @@ public sealed partial class ColumnChunkReader
         var definitionLength = dataHeader.DefinitionLevelsByteLength;
         if (repetitionLength < 0 || definitionLength < 0 || (long)repetitionLength + definitionLength > body.Length)
             ThrowCorrupt($"level lengths {repetitionLength} + {definitionLength} exceed the page's {body.Length} bytes", pageOffset);
-        EnsureLevelCapacity(_end + entries);
         try
         {
-            if (_maxRepetitionLevel > 0)
-            {
-                _levelDecoder.Reset(body[..repetitionLength], BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
-                _levelDecoder.Read(_repetitionLevels.AsSpan(_end, entries));
-            }
-            if (_maxDefinitionLevel > 0)
-            {
-                _levelDecoder.Reset(body.Slice(repetitionLength, definitionLength), BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
-                _levelDecoder.Read(_definitionLevels.AsSpan(_end, entries));
-            }
-            var values = CheckLevels(entries, pageOffset);
             var valueBytes = body[(repetitionLength + definitionLength)..];
             var uncompressedValues = header.UncompressedPageSize - repetitionLength - definitionLength;
             if (uncompressedValues < 0) ThrowCorrupt($"uncompressed size {header.UncompressedPageSize} is smaller than the levels", pageOffset);
             if (dataHeader.IsCompressed && _codec != CompressionCodec.Uncompressed) valueBytes = Decompress(valueBytes, uncompressedValues, pageOffset);
-            DecodeValues(dataHeader.Encoding, valueBytes, values, pageOffset);
+            DecodeEntries(entries, body[..repetitionLength], body.Slice(repetitionLength, definitionLength), dataHeader.Encoding, valueBytes, pageOffset);
         }
         catch (ParquetFormatException e) when (!e.Message.StartsWith("column '", StringComparison.Ordinal))
         {
             ThrowCorrupt(e.Message, pageOffset);
         }
+    }
+
+    /// <summary>Appends a page's entries (levels and values) to the pending buffers; the first page of a row read
+    /// appends only the rows asked for.</summary>
+    private void DecodeEntries(int entries, ReadOnlyMemory<byte> repetitionLevels, ReadOnlyMemory<byte> definitionLevels, Encoding encoding, ReadOnlyMemory<byte> values, long pageOffset)
+    {
+        if (_skipInFirstPage >= 0)
+        {
+            DecodeRowsOfPage(entries, repetitionLevels, definitionLevels, encoding, values, pageOffset);
+            return;
+        }
+        EnsureLevelCapacity(_end + entries);
+        if (_maxRepetitionLevel > 0)
+        {
+            _levelDecoder.Reset(repetitionLevels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
+            _levelDecoder.Read(_repetitionLevels.AsSpan(_end, entries));
+        }
+        if (_maxDefinitionLevel > 0)
+        {
+            _levelDecoder.Reset(definitionLevels, BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
+            _levelDecoder.Read(_definitionLevels.AsSpan(_end, entries));
+        }
+        var valueCount = CheckLevels(entries, pageOffset);
+        DecodeValues(encoding, values, valueCount, skip: 0, pageOffset);
         _end += entries;
         _valuesSeen += entries;
+    }
+
+    /// <summary>
+    /// The first page of a row read: finds where row <see cref="_skipInFirstPage"/> starts and where the rows asked
+    /// for end by scanning the repetition levels, counts the values before it from the definition levels, then
+    /// decodes only those entries and skips the values in front of them (decoders skip RLE runs and fixed-width
+    /// values without materializing them). A page of a large chunk holds thousands of rows; one trace is a few.
+    /// </summary>
+    private void DecodeRowsOfPage(int entries, ReadOnlyMemory<byte> repetitionLevels, ReadOnlyMemory<byte> definitionLevels, Encoding encoding, ReadOnlyMemory<byte> values, long pageOffset)
+    {
+        var skipRows = _skipInFirstPage;
+        _skipInFirstPage = -1;
+        int first, last; // entries [first, last) hold the rows
+        if (_maxRepetitionLevel > 0)
+        {
+            _levelDecoder.Reset(repetitionLevels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
+            (first, last) = FindRowEntries(entries, skipRows, _rowCount, pageOffset);
+        }
+        else
+        {
+            if (skipRows > entries) ThrowCorrupt($"the page holds {entries} rows, the page index puts row {skipRows} of it in it", pageOffset);
+            first = (int)skipRows;
+            last = (int)Math.Min(entries, skipRows + _rowCount);
+        }
+
+        var count = last - first;
+        EnsureLevelCapacity(_end + count);
+        var valuesBefore = first;
+        if (_maxDefinitionLevel > 0)
+        {
+            _levelDecoder.Reset(definitionLevels, BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
+            valuesBefore = CountDefinedValues(first);
+            _levelDecoder.Read(_definitionLevels.AsSpan(_end, count));
+        }
+        if (_maxRepetitionLevel > 0)
+        {
+            _levelDecoder.Reset(repetitionLevels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
+            _levelDecoder.Skip(first);
+            _levelDecoder.Read(_repetitionLevels.AsSpan(_end, count));
+        }
+        var valueCount = CheckLevels(count, pageOffset);
+        DecodeValues(encoding, values, valueCount, valuesBefore, pageOffset);
+        _end += count;
+        _valuesSeen += entries;
+    }
+
+    /// <summary>Scans repetition levels (decoder reset on them) for the entries of rows skip .. skip + rows - 1.</summary>
+    private (int First, int Last) FindRowEntries(int entries, long skip, long rows, long pageOffset)
+    {
+        Span<short> scratch = stackalloc short[512];
+        long rowStarts = 0; // row starts seen so far
+        var first = -1;
+        var at = 0;
+        while (at < entries)
+        {
+            var n = Math.Min(scratch.Length, entries - at);
+            var levels = scratch[..n];
+            _levelDecoder.Read(levels);
+            for (var i = 0; i < n; i++)
+            {
+                if (levels[i] != 0) continue;
+                if (rowStarts == skip) first = at + i;
+                else if (rowStarts == skip + rows) return (first, at + i);
+                rowStarts++;
+            }
+            at += n;
+        }
+        if (first < 0) ThrowCorrupt($"the page holds {rowStarts} rows, the page index puts row {skip} of it in it", pageOffset);
+        return (first, entries);
+    }
+
+    /// <summary>Non-null values among the next <paramref name="entries"/> definition levels (decoder reset on them).</summary>
+    private int CountDefinedValues(int entries)
+    {
+        Span<short> scratch = stackalloc short[512];
+        var max = (short)_maxDefinitionLevel;
+        var values = 0;
+        while (entries > 0)
+        {
+            var n = Math.Min(scratch.Length, entries);
+            var levels = scratch[..n];
+            _levelDecoder.Read(levels);
+            values += levels.Count(max);
+            entries -= n;
+        }
+        return values;
     }
 
     /// <summary>Checks the page's levels against the column's maxima and returns how many entries carry a value.</summary>
@@ -253,22 +351,25 @@ public sealed partial class ColumnChunkReader
         return definitions.Count((short)_maxDefinitionLevel);
     }
 
-    private void DecodeValues(Encoding encoding, ReadOnlyMemory<byte> data, int count, long pageOffset)
+    /// <summary>Decodes <paramref name="count"/> values after skipping the page's first <paramref name="skip"/>.</summary>
+    private void DecodeValues(Encoding encoding, ReadOnlyMemory<byte> data, int count, int skip, long pageOffset)
     {
         EnsureValueCapacity(_valueEnd + count);
         switch (encoding)
         {
             case Encoding.Plain:
                 _plainDecoder.Reset(data, _type, Column.Node.TypeLength);
+                if (skip > 0) _plainDecoder.Skip(skip);
                 ReadValues(_plainDecoder, count);
                 break;
             case Encoding.PlainDictionary:
             case Encoding.RleDictionary:
-                DecodeDictionaryIndices(data, count, pageOffset);
+                DecodeDictionaryIndices(data, count, skip, pageOffset);
                 break;
             case Encoding.Rle when _type == PhysicalType.Boolean:
                 // RLE booleans carry the 4-byte length prefix (Encodings.md RLE: "prepended ... for BOOLEAN values").
                 _indexDecoder.Reset(RleBitPackedHybridDecoder.SliceLengthPrefixed(data, out _), 1);
+                if (skip > 0) _indexDecoder.Skip(skip);
                 if (_indices.Length < count) _indices = new int[Math.Max(count, _indices.Length * 2)];
                 _indexDecoder.Read(_indices.AsSpan(0, count));
                 for (var i = 0; i < count; i++) _booleans[_valueEnd + i] = _indices[i] != 0;
@@ -276,6 +377,7 @@ public sealed partial class ColumnChunkReader
             default:
                 var decoder = _valueDecoders.For(encoding, _type, Column.Node.TypeLength, data)
                     ?? ThrowCorrupt<ValueDecoder>($"encoding {encoding} is not supported for {_type} values", pageOffset);
+                if (skip > 0) decoder.Skip(skip);
                 ReadValues(decoder, count);
                 break;
         }
@@ -296,7 +398,7 @@ public sealed partial class ColumnChunkReader
         }
     }
 
-    private void DecodeDictionaryIndices(ReadOnlyMemory<byte> data, int count, long pageOffset)
+    private void DecodeDictionaryIndices(ReadOnlyMemory<byte> data, int count, int skip, long pageOffset)
     {
         var dictionary = Dictionary ?? ThrowCorrupt<ColumnBatch>("dictionary-encoded page but the chunk has no dictionary page", pageOffset);
         if (_indices.Length < count) _indices = new int[Math.Max(count, _indices.Length * 2)];
@@ -304,6 +406,7 @@ public sealed partial class ColumnChunkReader
         if (count > 0)
         {
             _indexDecoder.ResetDictionaryIndices(data);
+            if (skip > 0) _indexDecoder.Skip(skip);
             _indexDecoder.Read(indices);
         }
         var size = dictionary.ValueCount;
@@ -340,7 +443,11 @@ public sealed partial class ColumnChunkReader
                 ThrowCorrupt($"an uncompressed page of {body.Length} bytes claims {uncompressedSize}", pageOffset);
             return body;
         }
-        if (_decompressed.Length < uncompressedSize) _decompressed = new byte[Math.Max(uncompressedSize, _decompressed.Length * 2)];
+        if (_decompressed.Length < uncompressedSize)
+        {
+            ReturnPageBuffer();
+            _decompressed = ArrayPool<byte>.Shared.Rent(uncompressedSize);
+        }
         var destination = _decompressed.AsMemory(0, uncompressedSize);
         try
         {
@@ -351,6 +458,17 @@ public sealed partial class ColumnChunkReader
             ThrowCorrupt(e.Message, pageOffset);
         }
         return destination;
+    }
+
+    /// <summary>
+    /// Gives the decompression buffer back once a page is decoded (its values are copied out by then): row reads open
+    /// a reader per column per lookup, and a fresh page-sized buffer for each would be most of what a lookup allocates.
+    /// </summary>
+    private void ReturnPageBuffer()
+    {
+        if (_decompressed.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_decompressed);
+        _decompressed = [];
     }
 
     /// <summary>Moves the pending entries to the front of the buffers before a page is appended.</summary>

@@ -24,6 +24,8 @@ public sealed partial class ColumnChunkReader
     private readonly int _maxDefinitionLevel;
     private readonly int _maxRepetitionLevel;
     private readonly PageIndex? _pageIndex;
+    private readonly long _rowGroupRows;  // rows of the whole chunk (the last page's end in the page index)
+    private long _skipInFirstPage;        // row read: rows of the first data page in front of the wanted ones; -1 otherwise
     private int _position;        // next page header within the chunk
     private bool _endOfPages;
     private long _rowsConsumed;   // rows handed out or skipped
@@ -45,11 +47,27 @@ public sealed partial class ColumnChunkReader
     private int[] _offsets = [0];
 
     internal ColumnChunkReader(ColumnChunkInfo info, ReadOnlyMemory<byte> chunk, long chunkFileOffset, long rowCount, int rowGroup, PageIndex? pageIndex)
+        : this(info, chunk, chunkFileOffset, rowCount, rowGroup, pageIndex, dictionary: null, skipInFirstPage: -1, rowCount)
+    {
+    }
+
+    /// <summary>
+    /// A reader over a run of consecutive data pages of the chunk that hands out <paramref name="rowCount"/> rows
+    /// starting <paramref name="skipInFirstPage"/> rows into the run's first page (a row read located the pages with
+    /// the offset index; the first page decodes only the wanted rows' entries). The chunk's dictionary, decoded before
+    /// and shared between readers, is passed in since its page is not part of the run.
+    /// </summary>
+    internal ColumnChunkReader(
+        ColumnChunkInfo info, ReadOnlyMemory<byte> pages, long pagesFileOffset, long rowGroupRows, int rowGroup, PageIndex? pageIndex,
+        ColumnBatch? dictionary, long skipInFirstPage, long rowCount)
     {
         _info = info;
+        _rowGroupRows = rowGroupRows;
+        _skipInFirstPage = skipInFirstPage;
+        Dictionary = dictionary;
         Column = info.Column;
-        _chunk = chunk;
-        _chunkFileOffset = chunkFileOffset;
+        _chunk = pages;
+        _chunkFileOffset = pagesFileOffset;
         _rowCount = rowCount;
         _rowGroup = rowGroup;
         _type = Column.Type;
@@ -58,8 +76,12 @@ public sealed partial class ColumnChunkReader
         _pageIndex = pageIndex;
         _codec = info.Codec;
         // The dictionary page comes first; read it now so Dictionary is available before any ReadBatch.
-        TryReadDictionaryPage();
+        if (dictionary is null) TryReadDictionaryPage();
     }
+
+    /// <summary>Decodes a chunk's dictionary page held alone in <paramref name="page"/>; null when it is not a dictionary page.</summary>
+    internal static ColumnBatch? DecodeDictionaryPage(ColumnChunkInfo info, ReadOnlyMemory<byte> page, long pageFileOffset, int rowGroup)
+        => new ColumnChunkReader(info, page, pageFileOffset, rowCount: 0, rowGroup, pageIndex: null).Dictionary;
 
     public ColumnDescriptor Column { get; }
 

@@ -6,9 +6,11 @@ namespace Tempo.Streaming.Parquet;
 
 /// <summary>
 /// Opens a Parquet file through ranged reads: the tail (footer guess), then the footer's remainder if it is bigger.
-/// Column chunks and page indexes are fetched only when asked for, one ranged read each.
+/// Column chunks and page indexes are fetched only when asked for, one ranged read each; a row read
+/// (<see cref="RecordReader.OpenRowsAsync"/>) fetches only the pages holding its rows. Thread-safe: what it caches
+/// (page indexes, a size-bounded set of decoded dictionaries, the tail read at open) is shared by concurrent reads.
 /// </summary>
-public sealed class ParquetFileReader
+public sealed partial class ParquetFileReader
 {
     /// <summary>The first read takes this much of the file's end, which holds the whole footer of most files
     /// (parquet-mr and Arrow guess 64 KiB as well), so opening costs one ranged read.</summary>
@@ -19,11 +21,20 @@ public sealed class ParquetFileReader
     private readonly IRandomAccessSource _source;
     private readonly FileMetaData _metadata;
     private readonly ConcurrentDictionary<(int RowGroup, int Column), PageIndex> _pageIndexes = new();
+    private readonly ParquetReadOptions _options;
+    private readonly ReadOnlyMemory<byte> _tail; // the file's last bytes, read at open: page indexes of small files lie in it
+    private readonly long _tailOffset;
 
-    private ParquetFileReader(IRandomAccessSource source, FileMetaData metadata, ParquetSchema schema, IReadOnlyList<RowGroupInfo> rowGroups, int footerLength)
+    private ParquetFileReader(
+        IRandomAccessSource source, FileMetaData metadata, ParquetSchema schema, IReadOnlyList<RowGroupInfo> rowGroups, int footerLength,
+        ParquetReadOptions options, ReadOnlyMemory<byte> tail, long tailOffset)
     {
         _source = source;
         _metadata = metadata;
+        _options = options;
+        _tail = tail;
+        _tailOffset = tailOffset;
+        _dictionaries = new DictionaryCache(options.DictionaryCacheBytes);
         Schema = schema;
         RowGroups = rowGroups;
         FooterLength = footerLength;
@@ -36,9 +47,15 @@ public sealed class ParquetFileReader
     }
 
     /// <summary>Reads and validates the footer; throws <see cref="ParquetFormatException"/> for a file that is not Parquet.</summary>
-    public static async Task<ParquetFileReader> OpenAsync(IRandomAccessSource source, CancellationToken cancellationToken = default)
+    public static Task<ParquetFileReader> OpenAsync(IRandomAccessSource source, CancellationToken cancellationToken = default)
+        => OpenAsync(source, ParquetReadOptions.Default, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(IRandomAccessSource, CancellationToken)"/>
+    public static async Task<ParquetFileReader> OpenAsync(IRandomAccessSource source, ParquetReadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var length = source.Length;
         if (length < 12) throw new ParquetFormatException($"a file of {length} bytes is too short to be Parquet (magic, footer length and magic take 12)");
         var tailLength = (int)Math.Min(length, FooterGuess);
@@ -87,7 +104,9 @@ public sealed class ParquetFileReader
         if (metadata.HasEncryptionAlgorithm) throw new ParquetFormatException("the file is encrypted (footer has an encryption algorithm), which this reader does not support");
         var schema = SchemaElements.Build(metadata.Schema);
         var rowGroups = BuildRowGroups(metadata, schema, length - 8 - footerLength);
-        return new ParquetFileReader(source, metadata, schema, rowGroups, footerLength);
+        // The part of the tail before the footer is kept: writers put the page indexes right before the footer.
+        var tailBeforeFooter = footerLength + 8 <= tailLength ? tail.AsMemory(0, tailLength - 8 - footerLength) : ReadOnlyMemory<byte>.Empty;
+        return new ParquetFileReader(source, metadata, schema, rowGroups, footerLength, options, tailBeforeFooter, length - tailLength);
     }
 
     public ParquetSchema Schema { get; }
@@ -139,6 +158,7 @@ public sealed class ParquetFileReader
     {
         if (offset < 4 || length <= 0 || offset + length > _source.Length - 8 - FooterLength)
             throw new ParquetFormatException($"{what} at offset {offset} ({length} bytes) lies outside the file's data");
+        if (TryTail(offset, length, out var inTail)) return inTail.ToArray();
         var bytes = new byte[length];
         await ReadExactlyAsync(_source, offset, bytes, what, cancellationToken).ConfigureAwait(false);
         return bytes;

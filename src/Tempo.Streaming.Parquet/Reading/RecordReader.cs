@@ -15,12 +15,12 @@ public sealed class RecordReader
     private readonly int[] _valuePositions;
     private long _remaining;
 
-    private RecordReader(RecordAssembler assembler, ColumnChunkReader[] readers, long rows)
+    private RecordReader(RecordAssembler assembler, ColumnChunkReader[] readers, long rows, int batchCapacity = 1024)
     {
         _assembler = assembler;
         _readers = readers;
         _batches = new ColumnBatch[readers.Length];
-        for (var i = 0; i < readers.Length; i++) _batches[i] = new ColumnBatch(1024);
+        for (var i = 0; i < readers.Length; i++) _batches[i] = new ColumnBatch(batchCapacity);
         _levelPositions = new int[readers.Length];
         _valuePositions = new int[readers.Length];
         _remaining = rows;
@@ -29,13 +29,42 @@ public sealed class RecordReader
     /// <summary>Fetches the chunks of <paramref name="columns"/> (all when null) of one row group.</summary>
     public static async Task<RecordReader> OpenAsync(ParquetFileReader file, int rowGroup, IReadOnlyList<int>? columns = null, CancellationToken cancellationToken = default)
     {
+        columns = CheckArguments(file, rowGroup, columns);
+        var readers = new ColumnChunkReader[columns.Count];
+        var fetches = new Task<ColumnChunkReader>[columns.Count];
+        for (var i = 0; i < fetches.Length; i++) fetches[i] = file.ReadColumnChunkAsync(rowGroup, columns[i], cancellationToken);
+        for (var i = 0; i < fetches.Length; i++) readers[i] = await fetches[i].ConfigureAwait(false);
+        return new RecordReader(new RecordAssembler(file.Schema, columns), readers, file.RowGroups[rowGroup].RowCount);
+    }
+
+    /// <summary>
+    /// A reader over rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="rowCount"/> - 1
+    /// of one row group (trace by ID reads one row). Where a chunk has a page index only the pages holding those rows
+    /// are fetched and decoded, plus its dictionary page unless the file reader has it cached; every fetch of the call
+    /// goes out at once, close ranges merged (<see cref="ParquetReadOptions"/>). Chunks without a page index are read
+    /// whole, as <see cref="OpenAsync"/> does.
+    /// </summary>
+    public static async Task<RecordReader> OpenRowsAsync(
+        ParquetFileReader file, int rowGroup, long firstRow, long rowCount = 1, IReadOnlyList<int>? columns = null, CancellationToken cancellationToken = default)
+    {
+        columns = CheckArguments(file, rowGroup, columns);
+        var rows = file.RowGroups[rowGroup].RowCount;
+        if (firstRow < 0 || firstRow >= rows) throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"row group {rowGroup} has {rows} rows");
+        if (rowCount < 1 || rowCount > rows - firstRow) throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, $"row group {rowGroup} has {rows - firstRow} rows from row {firstRow}");
+        var readers = await file.OpenRowRangeAsync(rowGroup, columns, firstRow, rowCount, cancellationToken).ConfigureAwait(false);
+        // Small batches: a row read hands out a few rows, and copying a thousand entries per column would cost more than the row.
+        return new RecordReader(new RecordAssembler(file.Schema, columns), readers, rowCount, batchCapacity: 64);
+    }
+
+    private static IReadOnlyList<int> CheckArguments(ParquetFileReader file, int rowGroup, IReadOnlyList<int>? columns)
+    {
         ArgumentNullException.ThrowIfNull(file);
         if ((uint)rowGroup >= (uint)file.RowGroups.Count) throw new ArgumentOutOfRangeException(nameof(rowGroup), rowGroup, $"the file has {file.RowGroups.Count} row groups");
         if (columns is null)
         {
             var all = new int[file.Schema.Columns.Count];
             for (var i = 0; i < all.Length; i++) all[i] = i;
-            columns = all;
+            return all;
         }
         if (columns.Count == 0) throw new ArgumentException("at least one column must be read", nameof(columns));
         var seen = new HashSet<int>();
@@ -44,11 +73,7 @@ public sealed class RecordReader
             if ((uint)column >= (uint)file.Schema.Columns.Count) throw new ArgumentOutOfRangeException(nameof(columns), column, $"the schema has {file.Schema.Columns.Count} columns");
             if (!seen.Add(column)) throw new ArgumentException($"column {column} is listed twice", nameof(columns));
         }
-        var readers = new ColumnChunkReader[columns.Count];
-        var fetches = new Task<ColumnChunkReader>[columns.Count];
-        for (var i = 0; i < fetches.Length; i++) fetches[i] = file.ReadColumnChunkAsync(rowGroup, columns[i], cancellationToken);
-        for (var i = 0; i < fetches.Length; i++) readers[i] = await fetches[i].ConfigureAwait(false);
-        return new RecordReader(new RecordAssembler(file.Schema, columns), readers, file.RowGroups[rowGroup].RowCount);
+        return columns;
     }
 
     /// <summary>Rows left in the row group.</summary>
