@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Tempo.Streaming.Parquet.Encodings;
 
 namespace Tempo.Streaming.Parquet;
@@ -40,17 +41,106 @@ internal sealed class LevelRunEncoder
     private int _runLength;
     private Mode _mode;
 
+    // Levels of at most 8 bits are first collected as bytes and encoded in bulk (Drain): one store per level on the
+    // hot path, runs found 32 bytes at a time, groups packed with one bit-extract. Wider levels go one by one.
+    private readonly byte[] _bytes;
+    private int _byteCount;
+
     public LevelRunEncoder(int bitWidth)
     {
         if ((uint)bitWidth > 32) throw new ArgumentOutOfRangeException(nameof(bitWidth), bitWidth, "the RLE hybrid encodes bit widths 0..32");
         _bitWidth = bitWidth;
+        _bytes = bitWidth <= 8 ? new byte[ByteBatch] : [];
     }
+
+    private const int ByteBatch = 1024;
 
     public int BitWidth => _bitWidth;
 
     /// <summary>Adds one level (already checked against the column's maximum by the caller).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int value)
+    {
+        var count = _byteCount;
+        var bytes = _bytes;
+        if ((uint)count < (uint)bytes.Length)
+        {
+            bytes[count] = (byte)value;
+            _byteCount = count + 1;
+            return;
+        }
+        AddUnbuffered(value);
+    }
+
+    private void AddUnbuffered(int value)
+    {
+        if (_bytes.Length == 0)
+        {
+            AddOne(value);
+            return;
+        }
+        Drain();
+        _bytes[0] = (byte)value;
+        _byteCount = 1;
+    }
+
+    /// <summary>
+    /// Encodes the collected bytes. At each decision point with 8 levels ahead one 64-bit compare decides: 8 equal
+    /// bytes start an RLE run (extended with a vectorized search for its end), anything else is one bit-packed group.
+    /// Pending levels from the previous batch and the last few of this one take the one-by-one path.
+    /// </summary>
+    private void Drain()
+    {
+        var data = _bytes.AsSpan(0, _byteCount);
+        _byteCount = 0;
+        var i = 0;
+        var n = data.Length;
+        while (i < n && _pendingCount > 0) AddOne(data[i++]);
+        while (i < n)
+        {
+            if (_mode == Mode.Rle)
+            {
+                var value = (byte)_runValue;
+                if (data[i] == value)
+                {
+                    var rest = data[i..];
+                    var end = rest.IndexOfAnyExcept(value);
+                    if (end < 0)
+                    {
+                        _runLength += rest.Length;
+                        return;
+                    }
+                    _runLength += end;
+                    i += end;
+                }
+                WriteRleRun(_output, _runValue, _runLength);
+                _mode = Mode.Undecided;
+            }
+            if (n - i < MinRleRun)
+            {
+                while (i < n) AddOne(data[i++]);
+                return;
+            }
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(data[i..]);
+            var first = data[i];
+            if (word == first * 0x0101010101010101UL)
+            {
+                FlushPackedRun(_output);
+                _mode = Mode.Rle;
+                _runValue = first;
+                _runLength = MinRleRun;
+            }
+            else
+            {
+                PackBytes(word, _packed);
+                _packedGroups++;
+            }
+            i += MinRleRun;
+        }
+    }
+
+    /// <summary>The one-by-one path (levels wider than 8 bits, batch edges): the same decisions, value by value.</summary>
+    private void AddOne(int value)
     {
         if (_mode == Mode.Rle)
         {
@@ -110,14 +200,15 @@ internal sealed class LevelRunEncoder
     }
 
     /// <summary>True when no level was added since the last <see cref="Reset"/>.</summary>
-    public bool IsEmpty => _output.Length == 0 && _packedGroups == 0 && _pendingCount == 0 && _mode != Mode.Rle;
+    public bool IsEmpty => _byteCount == 0 && _output.Length == 0 && _packedGroups == 0 && _pendingCount == 0 && _mode != Mode.Rle;
 
     /// <summary>
     /// Appends the encoding of every level added since <see cref="Reset"/> to <paramref name="destination"/> without
-    /// changing this encoder (the page writer calls <see cref="Reset"/> after the page is written).
+    /// changing the levels it holds (the page writer calls <see cref="Reset"/> after the page is written).
     /// </summary>
     public void WriteTo(ByteBuffer destination)
     {
+        if (_byteCount > 0) Drain();
         destination.Write(_output.WrittenSpan);
         if (_mode == Mode.Rle)
         {
@@ -142,6 +233,7 @@ internal sealed class LevelRunEncoder
     /// <summary>Starts the next page; buffers keep their capacity.</summary>
     public void Reset()
     {
+        _byteCount = 0;
         _output.Clear();
         _packed.Clear();
         _packedGroups = 0;
@@ -172,20 +264,50 @@ internal sealed class LevelRunEncoder
     private void PackGroup(ReadOnlySpan<int> values, ByteBuffer destination)
     {
         var width = _bitWidth;
-        var bytes = destination.Append(width);
-        if (width == 0) return;
         if (width <= 8)
         {
             // 8 values of at most 8 bits fit one 64-bit word.
             ulong word = 0;
             for (var k = 0; k < MinRleRun; k++) word |= (ulong)(uint)values[k] << (k * width);
-            Span<byte> all = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(all, word);
-            all[..width].CopyTo(bytes);
+            WritePacked(word, width, destination);
             return;
         }
         // Levels above 255 need a schema nested over 255 deep; a plain bit loop is enough for them.
-        PackBits(values, width, bytes);
+        PackBits(values, width, destination.Append(width));
+    }
+
+    /// <summary>Packs 8 byte-sized levels (one per byte of <paramref name="word"/>) into <see cref="_bitWidth"/> bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PackBytes(ulong word, ByteBuffer destination)
+    {
+        var width = _bitWidth;
+        ulong packed;
+        if (Bmi2.X64.IsSupported)
+        {
+            // the low `width` bits of each byte, gathered in order: value k lands at bits k*width.. as the format wants
+            packed = Bmi2.X64.ParallelBitExtract(word, LowBitsPerByte[width]);
+        }
+        else
+        {
+            packed = 0;
+            var mask = (1UL << width) - 1;
+            for (var k = 0; k < MinRleRun; k++) packed |= ((word >> (8 * k)) & mask) << (k * width);
+        }
+        WritePacked(packed, width, destination);
+    }
+
+    private static readonly ulong[] LowBitsPerByte =
+    [
+        0, 0x0101010101010101UL, 0x0303030303030303UL, 0x0707070707070707UL, 0x0F0F0F0F0F0F0F0FUL,
+        0x1F1F1F1F1F1F1F1FUL, 0x3F3F3F3F3F3F3F3FUL, 0x7F7F7F7F7F7F7F7FUL, 0xFFFFFFFFFFFFFFFFUL,
+    ];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WritePacked(ulong packed, int width, ByteBuffer destination)
+    {
+        // write all 8 bytes, keep `width` of them
+        BinaryPrimitives.WriteUInt64LittleEndian(destination.GetSpan(8), packed);
+        destination.Advance(width);
     }
 
     private static void PackBits(ReadOnlySpan<int> values, int width, Span<byte> bytes)

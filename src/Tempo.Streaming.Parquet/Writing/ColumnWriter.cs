@@ -187,7 +187,13 @@ public sealed partial class ColumnWriter
         // Reserve the worst case, encode in place: no intermediate byte[] per string.
         var start = _byteOffsets[_valueCount];
         EnsureByteCapacity(start + System.Text.Encoding.UTF8.GetMaxByteCount(value.Length));
-        var written = System.Text.Encoding.UTF8.GetBytes(value, _byteData.AsSpan(start));
+        // Most strings in traces are ASCII: the vectorized narrowing is cheaper than the UTF-8 transcoder for short
+        // strings; it stops at the first non-ASCII char and UTF-8 encodes the rest (the same bytes as encoding it all).
+        var destination = _byteData.AsSpan(start);
+        if (System.Text.Ascii.FromUtf16(value, destination, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            written += System.Text.Encoding.UTF8.GetBytes(value[written..], destination[written..]);
+        }
         if (_valueCount + 1 == _byteOffsets.Length) _byteOffsets = Grow(_byteOffsets);
         _byteOffsets[++_valueCount] = start + written;
         _pageValueBytes += 4 + written;
