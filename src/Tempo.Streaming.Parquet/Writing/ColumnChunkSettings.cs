@@ -12,17 +12,15 @@ internal sealed record ColumnChunkSettings(
     int DictionaryPageSizeLimit,
     DataPageVersion PageVersion,
     bool WriteStatistics,
-    bool WritePageIndex)
+    bool WritePageIndex,
+    bool ByteAlignedDictionaryIndices,
+    bool LimitEncodedPageSize)
 {
     public static ColumnChunkSettings Resolve(ColumnDescriptor column, ParquetWriterOptions options)
     {
         options.Columns.TryGetValue(column.DottedPath, out var overrides);
         var encoding = overrides?.Encoding ?? options.DefaultEncoding;
-        if (encoding == ColumnEncoding.DeltaBinaryPacked && column.Type is not (PhysicalType.Int32 or PhysicalType.Int64))
-        {
-            throw new ArgumentException(
-                $"column '{column.DottedPath}' is {column.Type}; DELTA_BINARY_PACKED encodes INT32 and INT64 columns only", nameof(options));
-        }
+        ValueEncoders.Validate(encoding, column);
         // BOOLEAN columns are never dictionary-encoded: a 1-bit value gains nothing from a dictionary (parquet-mr and
         // parquet-go write them PLAIN too). INT96 is read-only legacy.
         if (column.Type == PhysicalType.Boolean && encoding == ColumnEncoding.Dictionary) encoding = ColumnEncoding.Plain;
@@ -30,11 +28,13 @@ internal sealed record ColumnChunkSettings(
         return new ColumnChunkSettings(
             encoding,
             overrides?.Compression ?? options.Compression,
-            options.CompressionLevel,
+            overrides?.CompressionLevel ?? options.CompressionLevel,
             options.DataPageSize,
             options.DictionaryPageSizeLimit,
             options.PageVersion,
             options.WriteStatistics,
-            options.WritePageIndex);
+            options.WritePageIndex,
+            options.ByteAlignedDictionaryIndices,
+            options.LimitEncodedPageSize);
     }
 }

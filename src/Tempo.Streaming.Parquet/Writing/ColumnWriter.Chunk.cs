@@ -97,7 +97,7 @@ public sealed partial class ColumnWriter
         // levels are RLE-hybrid encoded (v1 and v2) whenever the column has any
         if (_maxDefinitionLevel > 0 || _maxRepetitionLevel > 0) encodings.Add(Encoding.Rle);
         if (_dictionaryDataPages > 0) encodings.Add(Encoding.RleDictionary);
-        if (_deltaDataPages > 0) encodings.Add(Encoding.DeltaBinaryPacked);
+        if (_deltaDataPages > 0) encodings.Add(ValueEncoders.ToFormat(_settings.Encoding));
         return encodings;
     }
 
@@ -108,7 +108,7 @@ public sealed partial class ColumnWriter
         if (_dictionaryPages > 0) stats.Add(new PageEncodingStats { PageType = PageType.DictionaryPage, Encoding = Encoding.Plain, Count = _dictionaryPages });
         if (_dictionaryDataPages > 0) stats.Add(new PageEncodingStats { PageType = dataPageType, Encoding = Encoding.RleDictionary, Count = _dictionaryDataPages });
         if (_plainDataPages > 0) stats.Add(new PageEncodingStats { PageType = dataPageType, Encoding = Encoding.Plain, Count = _plainDataPages });
-        if (_deltaDataPages > 0) stats.Add(new PageEncodingStats { PageType = dataPageType, Encoding = Encoding.DeltaBinaryPacked, Count = _deltaDataPages });
+        if (_deltaDataPages > 0) stats.Add(new PageEncodingStats { PageType = dataPageType, Encoding = ValueEncoders.ToFormat(_settings.Encoding), Count = _deltaDataPages });
         return stats;
     }
 

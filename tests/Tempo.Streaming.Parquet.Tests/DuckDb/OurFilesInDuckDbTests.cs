@@ -25,23 +25,33 @@ public sealed class OurFilesInDuckDbTests : IDisposable
         { CompressionCodec.Zstd, DataPageVersion.V1, ColumnEncoding.DeltaBinaryPacked },
         { CompressionCodec.Gzip, DataPageVersion.V1, ColumnEncoding.Dictionary },
         { CompressionCodec.Uncompressed, DataPageVersion.V2, ColumnEncoding.Dictionary },
+        { CompressionCodec.Zstd, DataPageVersion.V1, ColumnEncoding.DeltaLengthByteArray },
+        { CompressionCodec.Snappy, DataPageVersion.V2, ColumnEncoding.DeltaByteArray },
+        { CompressionCodec.Zstd, DataPageVersion.V1, ColumnEncoding.DeltaByteArray },
+        { CompressionCodec.Zstd, DataPageVersion.V1, ColumnEncoding.ByteStreamSplit },
+        { CompressionCodec.Uncompressed, DataPageVersion.V2, ColumnEncoding.ByteStreamSplit },
     };
 
     [Theory]
     [MemberData(nameof(FlatCases))]
     public async Task Every_physical_type_and_integer_annotation_reads_back_in_DuckDB(CompressionCodec codec, DataPageVersion pageVersion, ColumnEncoding encoding)
     {
-        // DELTA_BINARY_PACKED exists for INT32/INT64 only: those columns get it, the others stay PLAIN
+        // DELTA_BINARY_PACKED exists for INT32/INT64 only: those columns get it, the others stay PLAIN; likewise the
+        // other non-dictionary encodings go to the physical types they are defined for
         var overrides = new Dictionary<string, ColumnWriteOptions>();
         if (encoding == ColumnEncoding.DeltaBinaryPacked)
         {
             foreach (var name in FlatTable.IntegerColumns) overrides[name] = new ColumnWriteOptions(ColumnEncoding.DeltaBinaryPacked);
         }
+        foreach (var column in FlatTable.Schema.Columns)
+        {
+            if (Supports(encoding, column.Type)) overrides[column.DottedPath] = new ColumnWriteOptions(encoding);
+        }
         var options = new ParquetWriterOptions
         {
             Compression = codec,
             PageVersion = pageVersion,
-            DefaultEncoding = encoding == ColumnEncoding.DeltaBinaryPacked ? ColumnEncoding.Plain : encoding,
+            DefaultEncoding = encoding is ColumnEncoding.Dictionary or ColumnEncoding.Plain ? encoding : ColumnEncoding.Plain,
             Columns = overrides,
             DataPageSize = 512, // many pages per chunk
             CreatedBy = "Tempo.Streaming duckdb-test",
@@ -102,6 +112,17 @@ public sealed class OurFilesInDuckDbTests : IDisposable
                         encodings.Should().Contain("DELTA_BINARY_PACKED", at);
                         dictionary.Should().BeFalse(at);
                         break;
+                    case ColumnEncoding.DeltaLengthByteArray or ColumnEncoding.DeltaByteArray or ColumnEncoding.ByteStreamSplit
+                        when Supports(encoding, column.Type) && chunk["data_page_offset"] is not null:
+                        var name = encoding switch
+                        {
+                            ColumnEncoding.DeltaLengthByteArray => "DELTA_LENGTH_BYTE_ARRAY",
+                            ColumnEncoding.DeltaByteArray => "DELTA_BYTE_ARRAY",
+                            _ => "BYTE_STREAM_SPLIT",
+                        };
+                        encodings.Should().Contain(name, at);
+                        dictionary.Should().BeFalse(at);
+                        break;
                 }
             }
         }
@@ -112,6 +133,17 @@ public sealed class OurFilesInDuckDbTests : IDisposable
         pageIndex.Should().NotBeNull("WritePageIndex is on by default");
         pageIndex!.Pages.Count.Should().BeGreaterThan(3, "a 512-byte page size over 300 rows of 8-byte values cuts many pages");
     }
+
+    /// <summary>The physical types an encoding is defined for (parquet-format Encodings.md).</summary>
+    private static bool Supports(ColumnEncoding encoding, PhysicalType type) => encoding switch
+    {
+        ColumnEncoding.DeltaLengthByteArray => type == PhysicalType.ByteArray,
+        ColumnEncoding.DeltaByteArray => type is PhysicalType.ByteArray or PhysicalType.FixedLenByteArray,
+        // Parquet allows INT32/INT64/FIXED_LEN_BYTE_ARRAY too (format 2.11), but DuckDB 1.5 rejects them
+        // ("BYTE_STREAM_SPLIT encoding is only supported for FLOAT or DOUBLE data"); our reader's tests cover those.
+        ColumnEncoding.ByteStreamSplit => type is PhysicalType.Float or PhysicalType.Double,
+        _ => false,
+    };
 
     [Fact]
     public async Task A_dictionary_past_its_size_limit_falls_back_to_PLAIN_and_DuckDB_reads_both_halves()
