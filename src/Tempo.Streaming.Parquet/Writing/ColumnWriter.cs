@@ -23,6 +23,10 @@ public sealed partial class ColumnWriter
     private readonly int _fixedLength;
     private int _pageSizeLimit;
 
+    // Pages are also cut by entry count: a column of nulls or empty lists adds no value bytes, and without this limit its
+    // whole chunk became one page whose levels every single-row read (trace by ID) had to decode.
+    private readonly int _pageEntryLimit;
+
     // page buffer: levels are RLE-encoded as they arrive (null-heavy columns stay a few bytes), one value per entry
     // at the maximum definition level
     private readonly LevelRunEncoder? _definitionLevels;
@@ -52,6 +56,7 @@ public sealed partial class ColumnWriter
         _maxRepetitionLevel = column.MaxRepetitionLevel;
         _fixedLength = column.Node.TypeLength;
         _pageSizeLimit = settings.DataPageSize;
+        _pageEntryLimit = settings.DataPageEntryLimit;
         _settings = settings;
         _unsigned = StatisticsOrder.IsUnsigned(column);
         _compressor = PageCompressor.For(settings.Compression, settings.CompressionLevel, column.DottedPath);
@@ -103,7 +108,7 @@ public sealed partial class ColumnWriter
     {
         if (repetitionLevel == 0)
         {
-            if (_pageValueBytes >= _pageSizeLimit) FlushPage();
+            if (_pageValueBytes >= _pageSizeLimit || _entryCount >= _pageEntryLimit) FlushPage();
             _pageRowCount++;
             _chunkRowCount++;
         }
@@ -205,7 +210,7 @@ public sealed partial class ColumnWriter
         if (repetitionLevel == 0)
         {
             // A page ends before a new row starts, never inside one.
-            if (_pageValueBytes >= _pageSizeLimit) FlushPage();
+            if (_pageValueBytes >= _pageSizeLimit || _entryCount >= _pageEntryLimit) FlushPage();
             _pageRowCount++;
             _chunkRowCount++;
         }

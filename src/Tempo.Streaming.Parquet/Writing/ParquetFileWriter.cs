@@ -34,6 +34,7 @@ public sealed class ParquetFileWriter : IDisposable
         if (!output.CanWrite) throw new ArgumentException("the output stream is not writable", nameof(output));
         _options = options ?? new ParquetWriterOptions();
         if (_options.DataPageSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.DataPageSize, "DataPageSize must be positive");
+        if (_options.DataPageEntryLimit <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.DataPageEntryLimit, "DataPageEntryLimit must be positive");
         if (_options.DictionaryPageSizeLimit <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.DictionaryPageSizeLimit, "DictionaryPageSizeLimit must be positive");
         foreach (var path in _options.Columns.Keys)
         {

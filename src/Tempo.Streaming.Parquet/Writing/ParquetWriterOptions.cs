@@ -40,6 +40,13 @@ public sealed class ParquetWriterOptions
     public int DataPageSize { get; init; } = 1 << 20;
 
     /// <summary>
+    /// Most level entries (values and nulls) in one data page; a page ends at the first row boundary past it. Bounds
+    /// the work of reading one row from columns that hold mostly nulls or empty lists, which the byte limit never cuts
+    /// (parquet-mr's page row-count limit is the same 20,000).
+    /// </summary>
+    public int DataPageEntryLimit { get; init; } = 20_000;
+
+    /// <summary>
     /// <see cref="DataPageSize"/> limits the ENCODED value bytes of a page (as parquet-mr and Arrow do) instead of their
     /// PLAIN size: the writer scales the limit by the encoded/plain ratio of the previous page, never past 16×
     /// <see cref="DataPageSize"/> of PLAIN bytes. Dictionary pages of long strings then hold ~10× more rows, which
