@@ -120,62 +120,31 @@ internal static class AttributeWriter
                 continue;
             }
 
-            BeginList(writer, field);
+            writer.BeginList(field);
             for (var i = 0; i < count; i++)
             {
-                var element = Element(writer);
+                writer.BeginListElement();
                 var item = values![i];
                 switch (type)
                 {
                     case AttributeValueType.StringArray:
-                        element.WriteString(item.StringValue);
+                        writer.WriteString(item.StringValue);
                         break;
                     case AttributeValueType.IntArray:
-                        element.WriteInt64(item.IntValue);
+                        writer.WriteInt64(item.IntValue);
                         break;
                     case AttributeValueType.DoubleArray:
-                        element.WriteDouble(item.DoubleValue);
+                        writer.WriteDouble(item.DoubleValue);
                         break;
                     default:
-                        element.WriteBoolean(item.BoolValue);
+                        writer.WriteBoolean(item.BoolValue);
                         break;
                 }
-                EndElement(writer);
+                writer.EndListElement();
             }
-            EndList(writer, any: true);
+            writer.EndList();
         }
     }
 
     private static void EmptyList(RecordWriter writer, int field) => writer.WriteEmptyGroup(field);
-
-    /// <summary>Opens a list that will get at least one element.</summary>
-    private static void BeginList(RecordWriter writer, int field)
-    {
-        writer.BeginField(field);
-        writer.BeginGroup();
-        writer.BeginField(WrapperFields.Repeated);
-    }
-
-    private static RecordWriter Element(RecordWriter writer)
-    {
-        writer.BeginGroup();
-        writer.BeginField(WrapperFields.Element);
-        return writer;
-    }
-
-    private static void EndElement(RecordWriter writer)
-    {
-        writer.EndField();
-        writer.EndGroup();
-    }
-
-    private static void EndList(RecordWriter writer, bool any)
-    {
-        if (any)
-        {
-            writer.EndField();
-        }
-        writer.EndGroup();
-        writer.EndField();
-    }
 }

@@ -81,20 +81,14 @@ public sealed class TraceRowWriter
         }
         else
         {
-            writer.BeginField(TraceFields.ResourceSpans);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
+            writer.BeginList(TraceFields.ResourceSpans);
             for (var i = 0; i < batches.Count; i++)
             {
-                writer.BeginGroup();
-                writer.BeginField(WrapperFields.Element);
+                writer.BeginListElement();
                 WriteResourceSpans(writer, batches[i]);
-                writer.EndField();
-                writer.EndGroup();
+                writer.EndListElement();
             }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            writer.EndList();
         }
         writer.EndRecord();
 
@@ -192,6 +186,7 @@ public sealed class TraceRowWriter
         }
         else
         {
+            // The MAP's repeated key_value group, one entry per service.
             writer.BeginField(TraceFields.ServiceStats);
             writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
@@ -227,20 +222,14 @@ public sealed class TraceRowWriter
         }
         else
         {
-            writer.BeginField(ResourceSpansFields.ScopeSpans);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
+            writer.BeginList(ResourceSpansFields.ScopeSpans);
             for (var i = 0; i < scopes.Count; i++)
             {
-                writer.BeginGroup();
-                writer.BeginField(WrapperFields.Element);
+                writer.BeginListElement();
                 WriteScopeSpans(writer, scopes[i]);
-                writer.EndField();
-                writer.EndGroup();
+                writer.EndListElement();
             }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            writer.EndList();
         }
         writer.EndGroup();
     }
@@ -320,20 +309,14 @@ public sealed class TraceRowWriter
         }
         else
         {
-            writer.BeginField(ScopeSpansFields.Spans);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
+            writer.BeginList(ScopeSpansFields.Spans);
             for (var i = 0; i < spans.Count; i++)
             {
-                writer.BeginGroup();
-                writer.BeginField(WrapperFields.Element);
+                writer.BeginListElement();
                 WriteSpan(writer, spans[i], _spanIndex++);
-                writer.EndField();
-                writer.EndGroup();
+                writer.EndListElement();
             }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            writer.EndList();
         }
         writer.EndGroup();
     }
@@ -400,20 +383,14 @@ public sealed class TraceRowWriter
         }
         else
         {
-            writer.BeginField(SpanFields.Events);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
+            writer.BeginList(SpanFields.Events);
             for (var i = 0; i < events.Count; i++)
             {
-                writer.BeginGroup();
-                writer.BeginField(WrapperFields.Element);
+                writer.BeginListElement();
                 WriteEvent(writer, events[i], span.StartTimeUnixNano);
-                writer.EndField();
-                writer.EndGroup();
+                writer.EndListElement();
             }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            writer.EndList();
         }
         WriteInt32(writer, SpanFields.DroppedEventsCount, unchecked((int)span.DroppedEventsCount));
 
@@ -424,20 +401,14 @@ public sealed class TraceRowWriter
         }
         else
         {
-            writer.BeginField(SpanFields.Links);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
+            writer.BeginList(SpanFields.Links);
             for (var i = 0; i < links.Count; i++)
             {
-                writer.BeginGroup();
-                writer.BeginField(WrapperFields.Element);
+                writer.BeginListElement();
                 WriteLink(writer, links[i]);
-                writer.EndField();
-                writer.EndGroup();
+                writer.EndListElement();
             }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            writer.EndList();
         }
         WriteInt32(writer, SpanFields.DroppedLinksCount, unchecked((int)span.DroppedLinksCount));
 
@@ -537,27 +508,21 @@ public sealed class TraceRowWriter
         }
 
         var unsupported = 0;
-        writer.BeginField(field);
-        writer.BeginGroup();
-        writer.BeginField(WrapperFields.Repeated);
+        writer.BeginList(field);
         for (var i = 0; i < count; i++)
         {
             if (classes is not null && classes[i] != Generic)
             {
                 continue;
             }
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Element);
+            writer.BeginListElement();
             if (!AttributeWriter.Write(writer, attributes![i]))
             {
                 unsupported++;
             }
-            writer.EndField();
-            writer.EndGroup();
+            writer.EndListElement();
         }
-        writer.EndField();
-        writer.EndGroup();
-        writer.EndField();
+        writer.EndList();
         return unsupported;
     }
 

@@ -100,6 +100,38 @@ public sealed class RecordWriter
     }
 
     /// <summary>
+    /// Opens the spec's three-level list at child <paramref name="childIndex"/> (<c>group (LIST) { repeated group list
+    /// { element } }</c>): <c>BeginField(childIndex); BeginGroup(); BeginField(0)</c>. Each element is then written
+    /// between <see cref="BeginListElement"/> and <see cref="EndListElement"/>, and <see cref="EndList"/> closes it.
+    /// </summary>
+    public void BeginList(int childIndex)
+    {
+        BeginField(childIndex);
+        BeginGroup();
+        BeginField(0);
+    }
+
+    /// <summary>Starts one list element: <c>BeginGroup(); BeginField(0)</c> (the <c>element</c> field of the <c>list</c> group).</summary>
+    public void BeginListElement()
+    {
+        BeginGroup();
+        BeginField(0);
+    }
+
+    public void EndListElement()
+    {
+        EndField();
+        EndGroup();
+    }
+
+    public void EndList()
+    {
+        EndField();
+        EndGroup();
+        EndField();
+    }
+
+    /// <summary>
     /// Writes child <paramref name="childIndex"/> of the current group as one group value none of whose fields is set
     /// — an empty list or map, or a struct of nulls: the same levels as <c>BeginField; BeginGroup; EndGroup;
     /// EndField</c> in one step (every column below gets a null at the group's definition level). Required fields
