@@ -37,6 +37,22 @@ public static class BlockCatalog
         }
     }
 
+    /// <summary><paramref name="onlyTenant"/> (validated) when given, else every tenant of the backend.</summary>
+    public static async Task<IReadOnlyList<string>> ResolveTenantsAsync(IObjectStore store, string? onlyTenant, CancellationToken cancellationToken = default)
+    {
+        if (onlyTenant is not null)
+        {
+            BlockPaths.ValidateTenant(onlyTenant);
+            return [onlyTenant];
+        }
+        var tenants = new List<string>();
+        await foreach (var tenant in ListTenantsAsync(store, cancellationToken).ConfigureAwait(false))
+        {
+            tenants.Add(tenant);
+        }
+        return tenants;
+    }
+
     /// <summary>Every block folder of <paramref name="tenant"/>, with its meta or the problem that hides it.</summary>
     public static async IAsyncEnumerable<CatalogEntry> ListBlocksAsync(IObjectStore store, string tenant,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

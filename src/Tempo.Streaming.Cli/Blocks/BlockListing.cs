@@ -10,20 +10,7 @@ internal static class BlockListing
 {
     public static async Task<int> PrintAsync(IObjectStore store, string? onlyTenant, TextWriter output, CancellationToken cancellationToken)
     {
-        var tenants = new List<string>();
-        if (onlyTenant is not null)
-        {
-            BlockPaths.ValidateTenant(onlyTenant);
-            tenants.Add(onlyTenant);
-        }
-        else
-        {
-            await foreach (var tenant in BlockCatalog.ListTenantsAsync(store, cancellationToken))
-            {
-                tenants.Add(tenant);
-            }
-        }
-
+        var tenants = await BlockCatalog.ResolveTenantsAsync(store, onlyTenant, cancellationToken);
         await output.WriteLineAsync($"backend: {store.Description}");
         if (tenants.Count == 0)
         {

@@ -20,18 +20,7 @@ internal static class BlockVerification
         }
         else
         {
-            var tenants = new List<string>();
-            if (tenant is not null)
-            {
-                tenants.Add(tenant);
-            }
-            else
-            {
-                await foreach (var name in BlockCatalog.ListTenantsAsync(store, cancellationToken))
-                {
-                    tenants.Add(name);
-                }
-            }
+            var tenants = await BlockCatalog.ResolveTenantsAsync(store, tenant, cancellationToken);
             foreach (var name in tenants)
             {
                 await foreach (var entry in BlockCatalog.ListBlocksAsync(store, name, cancellationToken))

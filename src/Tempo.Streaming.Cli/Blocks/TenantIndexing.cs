@@ -9,19 +9,7 @@ internal static class TenantIndexing
 {
     public static async Task<int> WriteAsync(IObjectStore store, string? onlyTenant, TextWriter output, CancellationToken cancellationToken)
     {
-        var tenants = new List<string>();
-        if (onlyTenant is not null)
-        {
-            tenants.Add(onlyTenant);
-        }
-        else
-        {
-            await foreach (var tenant in BlockCatalog.ListTenantsAsync(store, cancellationToken))
-            {
-                tenants.Add(tenant);
-            }
-        }
-
+        var tenants = await BlockCatalog.ResolveTenantsAsync(store, onlyTenant, cancellationToken);
         foreach (var tenant in tenants)
         {
             var result = await TenantIndexBuilder.BuildAsync(store, tenant, cancellationToken: cancellationToken);
