@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Tempo.Streaming.Parquet;
 
 /// <summary>One byte range wanted from the file, and what it is (for error messages).</summary>
@@ -13,9 +15,19 @@ internal static class CoalescedReads
     /// <summary>The bytes of every range, in the order asked (slices of the merged buffers).</summary>
     public static async Task<ReadOnlyMemory<byte>[]> ReadAsync(
         IRandomAccessSource source, IReadOnlyList<ByteRange> ranges, ParquetReadOptions options, CancellationToken cancellationToken)
+        => (await ReadAsync(source, ranges, options, pooled: false, cancellationToken).ConfigureAwait(false)).Slices;
+
+    /// <summary>
+    /// As <see cref="ReadAsync(IRandomAccessSource, IReadOnlyList{ByteRange}, ParquetReadOptions, CancellationToken)"/>;
+    /// with <paramref name="pooled"/> the merged buffers are rented, for callers that copy what they keep and then
+    /// dispose the result: a row read that misses the page cache merges megabytes, which would otherwise be
+    /// large-object garbage on every such read.
+    /// </summary>
+    public static async Task<FetchedRanges> ReadAsync(
+        IRandomAccessSource source, IReadOnlyList<ByteRange> ranges, ParquetReadOptions options, bool pooled, CancellationToken cancellationToken)
     {
         var results = new ReadOnlyMemory<byte>[ranges.Count];
-        if (ranges.Count == 0) return results;
+        if (ranges.Count == 0) return new FetchedRanges(results, []);
         var order = new int[ranges.Count];
         for (var i = 0; i < order.Length; i++) order[i] = i;
         Array.Sort(order, (a, b) => ranges[a].Offset.CompareTo(ranges[b].Offset));
@@ -41,26 +53,40 @@ internal static class CoalescedReads
         }
         reads.Add((start, end, first, order.Length - 1));
 
-        var fetches = new Task[reads.Count];
-        for (var r = 0; r < reads.Count; r++)
+        var buffers = new byte[reads.Count][];
+        for (var r = 0; r < buffers.Length; r++)
         {
-            fetches[r] = FetchAsync(source, reads[r], order, ranges, results, cancellationToken);
+            var length = reads[r].End - reads[r].Offset;
+            if (length > Array.MaxLength)
+                throw new ParquetFormatException($"{ranges[order[reads[r].First]].What}: a read of {length} bytes is too large");
+            buffers[r] = pooled ? ArrayPool<byte>.Shared.Rent((int)length) : new byte[length];
         }
-        await Task.WhenAll(fetches).ConfigureAwait(false);
-        return results;
+        var fetched = new FetchedRanges(results, pooled ? buffers : []);
+        try
+        {
+            var fetches = new Task[reads.Count];
+            for (var r = 0; r < reads.Count; r++)
+            {
+                fetches[r] = FetchAsync(source, reads[r], buffers[r], order, ranges, results, cancellationToken);
+            }
+            await Task.WhenAll(fetches).ConfigureAwait(false);
+        }
+        catch
+        {
+            fetched.Dispose();
+            throw;
+        }
+        return fetched;
     }
 
     private static async Task FetchAsync(
-        IRandomAccessSource source, (long Offset, long End, int First, int Last) read, int[] order, IReadOnlyList<ByteRange> ranges,
+        IRandomAccessSource source, (long Offset, long End, int First, int Last) read, byte[] buffer, int[] order, IReadOnlyList<ByteRange> ranges,
         ReadOnlyMemory<byte>[] results, CancellationToken cancellationToken)
     {
-        var length = read.End - read.Offset;
-        if (length > Array.MaxLength)
-            throw new ParquetFormatException($"{ranges[order[read.First]].What}: a read of {length} bytes is too large");
-        var buffer = new byte[length];
+        var length = (int)(read.End - read.Offset);
         try
         {
-            await source.ReadAsync(read.Offset, buffer, cancellationToken).ConfigureAwait(false);
+            await source.ReadAsync(read.Offset, buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         }
         catch (EndOfStreamException e)
         {
@@ -72,5 +98,21 @@ internal static class CoalescedReads
             var range = ranges[order[k]];
             results[order[k]] = buffer.AsMemory((int)(range.Offset - read.Offset), range.Length);
         }
+    }
+}
+
+/// <summary>Fetched ranges; disposing gives rented buffers back, after which the slices must not be used.</summary>
+internal sealed class FetchedRanges(ReadOnlyMemory<byte>[] slices, byte[][] rented) : IDisposable
+{
+    private byte[][] _rented = rented;
+
+    public ReadOnlyMemory<byte>[] Slices { get; } = slices;
+
+    /// <summary>Hands the rented buffers over to another result (which then returns them).</summary>
+    public byte[][] DetachRented() => Interlocked.Exchange(ref _rented, []);
+
+    public void Dispose()
+    {
+        foreach (var buffer in DetachRented()) ArrayPool<byte>.Shared.Return(buffer);
     }
 }

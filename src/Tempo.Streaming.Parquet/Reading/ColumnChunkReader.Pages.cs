@@ -35,6 +35,11 @@ public sealed partial class ColumnChunkReader
     private void DecodeNextPage()
     {
         Compact();
+        if (_decodedPages is not null)
+        {
+            DecodeNextDecodedPage();
+            return;
+        }
         while (_position < _chunk.Length)
         {
             var pageOffset = _chunkFileOffset + _position;
@@ -76,7 +81,7 @@ public sealed partial class ColumnChunkReader
     private bool TrySkipWholePage(long rows, out long skipped)
     {
         skipped = 0;
-        if (_position >= _chunk.Length || _skipInFirstPage >= 0) return false; // a row read's first page is never whole
+        if (_position >= _chunk.Length) return false;
         var pageOffset = _chunkFileOffset + _position;
         var header = ReadHeader(out var headerLength, out var body);
         long rowsInPage = -1;
@@ -221,15 +226,9 @@ public sealed partial class ColumnChunkReader
         }
     }
 
-    /// <summary>Appends a page's entries (levels and values) to the pending buffers; the first page of a row read
-    /// appends only the rows asked for.</summary>
+    /// <summary>Appends a page's entries (levels and values) to the pending buffers.</summary>
     private void DecodeEntries(int entries, ReadOnlyMemory<byte> repetitionLevels, ReadOnlyMemory<byte> definitionLevels, Encoding encoding, ReadOnlyMemory<byte> values, long pageOffset)
     {
-        if (_skipInFirstPage >= 0)
-        {
-            DecodeRowsOfPage(entries, repetitionLevels, definitionLevels, encoding, values, pageOffset);
-            return;
-        }
         EnsureLevelCapacity(_end + entries);
         if (_maxRepetitionLevel > 0)
         {
@@ -245,92 +244,6 @@ public sealed partial class ColumnChunkReader
         DecodeValues(encoding, values, valueCount, skip: 0, pageOffset);
         _end += entries;
         _valuesSeen += entries;
-    }
-
-    /// <summary>
-    /// The first page of a row read: finds where row <see cref="_skipInFirstPage"/> starts and where the rows asked
-    /// for end by scanning the repetition levels, counts the values before it from the definition levels, then
-    /// decodes only those entries and skips the values in front of them (decoders skip RLE runs and fixed-width
-    /// values without materializing them). A page of a large chunk holds thousands of rows; one trace is a few.
-    /// </summary>
-    private void DecodeRowsOfPage(int entries, ReadOnlyMemory<byte> repetitionLevels, ReadOnlyMemory<byte> definitionLevels, Encoding encoding, ReadOnlyMemory<byte> values, long pageOffset)
-    {
-        var skipRows = _skipInFirstPage;
-        _skipInFirstPage = -1;
-        int first, last; // entries [first, last) hold the rows
-        if (_maxRepetitionLevel > 0)
-        {
-            _levelDecoder.Reset(repetitionLevels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
-            (first, last) = FindRowEntries(entries, skipRows, _rowCount, pageOffset);
-        }
-        else
-        {
-            if (skipRows > entries) ThrowCorrupt($"the page holds {entries} rows, the page index puts row {skipRows} of it in it", pageOffset);
-            first = (int)skipRows;
-            last = (int)Math.Min(entries, skipRows + _rowCount);
-        }
-
-        var count = last - first;
-        EnsureLevelCapacity(_end + count);
-        var valuesBefore = first;
-        if (_maxDefinitionLevel > 0)
-        {
-            _levelDecoder.Reset(definitionLevels, BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
-            valuesBefore = CountDefinedValues(first);
-            _levelDecoder.Read(_definitionLevels.AsSpan(_end, count));
-        }
-        if (_maxRepetitionLevel > 0)
-        {
-            _levelDecoder.Reset(repetitionLevels, BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
-            _levelDecoder.Skip(first);
-            _levelDecoder.Read(_repetitionLevels.AsSpan(_end, count));
-        }
-        var valueCount = CheckLevels(count, pageOffset);
-        DecodeValues(encoding, values, valueCount, valuesBefore, pageOffset);
-        _end += count;
-        _valuesSeen += entries;
-    }
-
-    /// <summary>Scans repetition levels (decoder reset on them) for the entries of rows skip .. skip + rows - 1.</summary>
-    private (int First, int Last) FindRowEntries(int entries, long skip, long rows, long pageOffset)
-    {
-        Span<short> scratch = stackalloc short[512];
-        long rowStarts = 0; // row starts seen so far
-        var first = -1;
-        var at = 0;
-        while (at < entries)
-        {
-            var n = Math.Min(scratch.Length, entries - at);
-            var levels = scratch[..n];
-            _levelDecoder.Read(levels);
-            for (var i = 0; i < n; i++)
-            {
-                if (levels[i] != 0) continue;
-                if (rowStarts == skip) first = at + i;
-                else if (rowStarts == skip + rows) return (first, at + i);
-                rowStarts++;
-            }
-            at += n;
-        }
-        if (first < 0) ThrowCorrupt($"the page holds {rowStarts} rows, the page index puts row {skip} of it in it", pageOffset);
-        return (first, entries);
-    }
-
-    /// <summary>Non-null values among the next <paramref name="entries"/> definition levels (decoder reset on them).</summary>
-    private int CountDefinedValues(int entries)
-    {
-        Span<short> scratch = stackalloc short[512];
-        var max = (short)_maxDefinitionLevel;
-        var values = 0;
-        while (entries > 0)
-        {
-            var n = Math.Min(scratch.Length, entries);
-            var levels = scratch[..n];
-            _levelDecoder.Read(levels);
-            values += levels.Count(max);
-            entries -= n;
-        }
-        return values;
     }
 
     /// <summary>Checks the page's levels against the column's maxima and returns how many entries carry a value.</summary>

@@ -25,15 +25,15 @@ public sealed partial class ColumnChunkReader
     private readonly int _maxRepetitionLevel;
     private readonly PageIndex? _pageIndex;
     private readonly long _rowGroupRows;  // rows of the whole chunk (the last page's end in the page index)
-    private long _skipInFirstPage;        // row read: rows of the first data page in front of the wanted ones; -1 otherwise
     private int _position;        // next page header within the chunk
     private bool _endOfPages;
     private long _rowsConsumed;   // rows handed out or skipped
     private long _valuesSeen;     // level entries decoded from data pages (checked against num_values)
 
     // pending decoded entries [_head, _end) and their values [_valueHead, _valueEnd)
-    private short[] _definitionLevels = new short[1024];
-    private short[] _repetitionLevels = new short[1024];
+    // sized by the constructor: a row read over cached pages needs only its rows' entries
+    private short[] _definitionLevels = [];
+    private short[] _repetitionLevels = [];
     private int _head;
     private int _end;
     private int _valueHead;
@@ -47,27 +47,12 @@ public sealed partial class ColumnChunkReader
     private int[] _offsets = [0];
 
     internal ColumnChunkReader(ColumnChunkInfo info, ReadOnlyMemory<byte> chunk, long chunkFileOffset, long rowCount, int rowGroup, PageIndex? pageIndex)
-        : this(info, chunk, chunkFileOffset, rowCount, rowGroup, pageIndex, dictionary: null, skipInFirstPage: -1, rowCount)
-    {
-    }
-
-    /// <summary>
-    /// A reader over a run of consecutive data pages of the chunk that hands out <paramref name="rowCount"/> rows
-    /// starting <paramref name="skipInFirstPage"/> rows into the run's first page (a row read located the pages with
-    /// the offset index; the first page decodes only the wanted rows' entries). The chunk's dictionary, decoded before
-    /// and shared between readers, is passed in since its page is not part of the run.
-    /// </summary>
-    internal ColumnChunkReader(
-        ColumnChunkInfo info, ReadOnlyMemory<byte> pages, long pagesFileOffset, long rowGroupRows, int rowGroup, PageIndex? pageIndex,
-        ColumnBatch? dictionary, long skipInFirstPage, long rowCount)
     {
         _info = info;
-        _rowGroupRows = rowGroupRows;
-        _skipInFirstPage = skipInFirstPage;
-        Dictionary = dictionary;
+        _rowGroupRows = rowCount;
         Column = info.Column;
-        _chunk = pages;
-        _chunkFileOffset = pagesFileOffset;
+        _chunk = chunk;
+        _chunkFileOffset = chunkFileOffset;
         _rowCount = rowCount;
         _rowGroup = rowGroup;
         _type = Column.Type;
@@ -75,8 +60,10 @@ public sealed partial class ColumnChunkReader
         _maxRepetitionLevel = Column.MaxRepetitionLevel;
         _pageIndex = pageIndex;
         _codec = info.Codec;
+        _definitionLevels = new short[1024];
+        _repetitionLevels = new short[1024];
         // The dictionary page comes first; read it now so Dictionary is available before any ReadBatch.
-        if (dictionary is null) TryReadDictionaryPage();
+        TryReadDictionaryPage();
     }
 
     /// <summary>Decodes a chunk's dictionary page held alone in <paramref name="page"/>; null when it is not a dictionary page.</summary>

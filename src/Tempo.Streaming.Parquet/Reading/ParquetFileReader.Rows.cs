@@ -5,11 +5,7 @@ namespace Tempo.Streaming.Parquet;
 /// <summary>Row reads: only the pages that hold the wanted rows, located with the page index (PageIndex.md).</summary>
 public sealed partial class ParquetFileReader
 {
-    private readonly DictionaryCache _dictionaries;
     private readonly ConcurrentDictionary<int, Lazy<Task<PageIndex?[]>>> _rowGroupPageIndexes = new();
-
-    /// <summary>Decoded dictionaries held for row reads (bounded by <see cref="ParquetReadOptions.DictionaryCacheBytes"/>).</summary>
-    public long CachedDictionaryBytes => _dictionaries.Bytes;
 
     /// <summary>
     /// The page index of every column of a row group (null entries for chunks without one), fetched once and cached.
@@ -79,8 +75,9 @@ public sealed partial class ParquetFileReader
     /// <summary>
     /// Readers positioned at row <paramref name="firstRow"/> of <paramref name="rowGroup"/>, one per column, each
     /// holding at least <paramref name="rowCount"/> rows. A chunk with a page index is read only over the pages that
-    /// hold the rows (plus its dictionary page, unless that is cached); a chunk without one (parquet-go writes none)
-    /// is read whole and skipped forward. All fetches of the call go out together, merged where they are close.
+    /// hold the rows, and those come from the <see cref="PageCache"/> when they were decoded before (with the chunk's
+    /// dictionary); the rest are fetched together (merged where they are close), decoded once and cached. A chunk
+    /// without a page index (parquet-go writes none) is read whole and skipped forward.
     /// </summary>
     internal async Task<ColumnChunkReader[]> OpenRowRangeAsync(int rowGroup, IReadOnlyList<int> columns, long firstRow, long rowCount, CancellationToken cancellationToken)
     {
@@ -90,75 +87,105 @@ public sealed partial class ParquetFileReader
         var pageIndexes = await ReadPageIndexesAsync(rowGroup, cancellationToken).ConfigureAwait(false);
 
         var plans = new RowRangePlan[columns.Count];
-        var ranges = new List<ByteRange>(columns.Count + 8);
+        var ranges = new List<ByteRange>();
+        var wholeChunks = false;
         for (var i = 0; i < plans.Length; i++)
         {
             var column = columns[i];
             var info = RowGroups[rowGroup].Columns[column];
-            plans[i] = PlanColumn(rowGroup, column, info, pageIndexes[column], firstRow, rowCount, rowGroupRows, ranges);
+            plans[i] = PlanColumn(rowGroup, info, pageIndexes[column], firstRow, rowCount, rowGroupRows, ranges);
+            wholeChunks |= plans[i].PageIndex is null;
         }
 
-        var bytes = await ReadRangesAsync(ranges, cancellationToken).ConfigureAwait(false);
+        // Whole chunks stay referenced by their readers; everything else is copied into cached pages, so the merged
+        // buffers can be rented and given back right after decoding.
+        using var fetched = ranges.Count == 0
+            ? new FetchedRanges([], [])
+            : await ReadRangesAsync(ranges, pooled: !wholeChunks, cancellationToken).ConfigureAwait(false);
+        var bytes = fetched.Slices;
         var readers = new ColumnChunkReader[plans.Length];
         for (var i = 0; i < plans.Length; i++)
         {
             var plan = plans[i];
-            var column = columns[i];
-            var info = RowGroups[rowGroup].Columns[column];
-            ColumnChunkReader reader;
+            var info = RowGroups[rowGroup].Columns[columns[i]];
             if (plan.PageIndex is null)
             {
-                reader = new ColumnChunkReader(info, bytes[plan.PagesRange], info.Offset, rowGroupRows, rowGroup, pageIndex: null);
+                var reader = new ColumnChunkReader(info, bytes[plan.WholeChunkRange], info.Offset, rowGroupRows, rowGroup, pageIndex: null);
                 reader.SkipRows(firstRow);
+                readers[i] = reader;
+                continue;
             }
-            else
+            var dictionary = plan.Dictionary;
+            if (plan.DictionaryRange >= 0)
             {
-                var dictionary = plan.Dictionary;
-                if (plan.DictionaryRange >= 0)
-                {
-                    dictionary = ColumnChunkReader.DecodeDictionaryPage(info, bytes[plan.DictionaryRange], info.Offset, rowGroup);
-                    if (dictionary is not null) _dictionaries.Add(rowGroup, column, dictionary);
-                }
-                reader = new ColumnChunkReader(
-                    info, bytes[plan.PagesRange], plan.PagesOffset, rowGroupRows, rowGroup, plan.PageIndex, dictionary, firstRow - plan.FirstRowIndex, rowCount);
+                var decoded = ColumnChunkReader.DecodeDictionaryPage(info, bytes[plan.DictionaryRange], info.Offset, rowGroup);
+                if (decoded is not null) dictionary = _options.PageCache.Add(new PageKey(_cacheFile, info.Offset), new CachedDictionary(decoded)).Dictionary;
             }
-            readers[i] = reader;
+            var entries = plan.PageIndex.Pages;
+            for (var k = 0; k < plan.Pages.Length; k++)
+            {
+                if (plan.Pages[k] is not null) continue;
+                var page = plan.FirstPage + k;
+                var rows = (page + 1 < entries.Count ? entries[page + 1].FirstRowIndex : rowGroupRows) - entries[page].FirstRowIndex;
+                var decodedPage = DataPageDecoding.Decode(info, rowGroup, bytes[plan.PageRanges[k]], entries[page].Offset, checked((int)rows));
+                plan.Pages[k] = _options.PageCache.Add(new PageKey(_cacheFile, entries[page].Offset), decodedPage);
+            }
+            readers[i] = new ColumnChunkReader(info, plan.Pages!, checked((int)(firstRow - entries[plan.FirstPage].FirstRowIndex)), rowCount, rowGroup, dictionary);
         }
         return readers;
     }
 
-    private RowRangePlan PlanColumn(int rowGroup, int column, ColumnChunkInfo info, PageIndex? pageIndex, long firstRow, long rowCount, long rowGroupRows, List<ByteRange> ranges)
+    private RowRangePlan PlanColumn(int rowGroup, ColumnChunkInfo info, PageIndex? pageIndex, long firstRow, long rowCount, long rowGroupRows, List<ByteRange> ranges)
     {
-        var where = $"column '{info.Column.DottedPath}' in row group {rowGroup}";
         var pages = pageIndex?.Pages;
         if (pages is null || pages.Count == 0)
         {
-            if (info.CompressedSize > Array.MaxLength) throw new ParquetFormatException($"{where}: chunk of {info.CompressedSize} bytes is too large to read");
-            ranges.Add(new ByteRange(info.Offset, (int)info.CompressedSize, where));
-            return new RowRangePlan(null, ranges.Count - 1, info.Offset, 0, null, -1);
+            if (info.CompressedSize > Array.MaxLength)
+                throw new ParquetFormatException($"column '{info.Column.DottedPath}' in row group {rowGroup}: chunk of {info.CompressedSize} bytes is too large to read");
+            ranges.Add(new ByteRange(info.Offset, (int)info.CompressedSize, $"column '{info.Column.DottedPath}' in row group {rowGroup}"));
+            return new RowRangePlan(null, ranges.Count - 1, 0, [], [], null, -1);
         }
 
         var first = PageHolding(pages, firstRow);
         var last = PageHolding(pages, firstRow + rowCount - 1);
-        if (first < 0) throw new ParquetFormatException($"page index of {where}: the first page starts at row {pages[0].FirstRowIndex}, not 0");
-        var start = pages[first].Offset;
-        var end = pages[last].Offset + pages[last].CompressedSize;
+        if (first < 0)
+            throw new ParquetFormatException($"page index of column '{info.Column.DottedPath}' in row group {rowGroup}: the first page starts at row {pages[0].FirstRowIndex}, not 0");
         var coveredEnd = last + 1 < pages.Count ? pages[last + 1].FirstRowIndex : rowGroupRows;
-        if (end <= start || coveredEnd > rowGroupRows || end - start > Array.MaxLength)
-            throw new ParquetFormatException($"page index of {where}: pages {first}..{last} (offsets {start}..{end}, rows to {coveredEnd}) do not lie in order inside the chunk's {rowGroupRows} rows");
-        ranges.Add(new ByteRange(start, (int)(end - start), $"pages {first}..{last} of {where}"));
-        var pagesRange = ranges.Count - 1;
+        if (coveredEnd > rowGroupRows || pages[last].FirstRowIndex - pages[first].FirstRowIndex > int.MaxValue)
+            throw new ParquetFormatException($"page index of column '{info.Column.DottedPath}' in row group {rowGroup}: pages {first}..{last} cover rows to {coveredEnd}, past the chunk's {rowGroupRows}");
+
+        var cache = _options.PageCache;
+        var decoded = new DecodedDataPage?[last - first + 1];
+        var pageRanges = new int[decoded.Length];
+        for (var k = 0; k < decoded.Length; k++)
+        {
+            var page = pages[first + k];
+            if (cache.TryGet(new PageKey(_cacheFile, page.Offset), out DecodedDataPage cached))
+            {
+                decoded[k] = cached;
+                continue;
+            }
+            ranges.Add(new ByteRange(page.Offset, page.CompressedSize, $"page {first + k} of column '{info.Column.DottedPath}' in row group {rowGroup}"));
+            pageRanges[k] = ranges.Count - 1;
+        }
 
         // The dictionary page, when there is one, fills the chunk's start up to its first data page.
         ColumnBatch? dictionary = null;
         var dictionaryRange = -1;
         var dictionaryLength = pages[0].Offset - info.Offset;
-        if (dictionaryLength > 0 && !_dictionaries.TryGet(rowGroup, column, out dictionary))
+        if (dictionaryLength > 0)
         {
-            ranges.Add(new ByteRange(info.Offset, checked((int)dictionaryLength), $"the dictionary page of {where}"));
-            dictionaryRange = ranges.Count - 1;
+            if (cache.TryGet(new PageKey(_cacheFile, info.Offset), out CachedDictionary cachedDictionary))
+            {
+                dictionary = cachedDictionary.Dictionary;
+            }
+            else
+            {
+                ranges.Add(new ByteRange(info.Offset, checked((int)dictionaryLength), $"the dictionary page of column '{info.Column.DottedPath}' in row group {rowGroup}"));
+                dictionaryRange = ranges.Count - 1;
+            }
         }
-        return new RowRangePlan(pageIndex, pagesRange, start, pages[first].FirstRowIndex, dictionary, dictionaryRange);
+        return new RowRangePlan(pageIndex, -1, first, decoded, pageRanges, dictionary, dictionaryRange);
     }
 
     /// <summary>Index of the last page whose first row is at or before <paramref name="row"/>, or -1.</summary>
@@ -183,6 +210,11 @@ public sealed partial class ParquetFileReader
 
     /// <summary>Ranges served from the tail read at open where they lie in it, the rest through one coalesced fetch.</summary>
     private async Task<ReadOnlyMemory<byte>[]> ReadRangesAsync(List<ByteRange> ranges, CancellationToken cancellationToken)
+        => (await ReadRangesAsync(ranges, pooled: false, cancellationToken).ConfigureAwait(false)).Slices;
+
+    /// <inheritdoc cref="ReadRangesAsync(List{ByteRange}, CancellationToken)"/>
+    /// <param name="pooled">Rent the merged buffers (see <see cref="CoalescedReads"/>); dispose the result when done.</param>
+    private async Task<FetchedRanges> ReadRangesAsync(List<ByteRange> ranges, bool pooled, CancellationToken cancellationToken)
     {
         var results = new ReadOnlyMemory<byte>[ranges.Count];
         List<ByteRange>? remote = null;
@@ -197,10 +229,10 @@ public sealed partial class ParquetFileReader
             (remote ??= []).Add(ranges[i]);
             (remoteAt ??= []).Add(i);
         }
-        if (remote is null) return results;
-        var fetched = await CoalescedReads.ReadAsync(_source, remote, _options, cancellationToken).ConfigureAwait(false);
-        for (var k = 0; k < fetched.Length; k++) results[remoteAt![k]] = fetched[k];
-        return results;
+        if (remote is null) return new FetchedRanges(results, []);
+        var fetched = await CoalescedReads.ReadAsync(_source, remote, _options, pooled, cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < fetched.Slices.Length; k++) results[remoteAt![k]] = fetched.Slices[k];
+        return new FetchedRanges(results, fetched.DetachRented());
     }
 
     private bool TryTail(long offset, int length, out ReadOnlyMemory<byte> bytes)
@@ -214,9 +246,10 @@ public sealed partial class ParquetFileReader
         return false;
     }
 
-    /// <param name="PageIndex">Null: the whole chunk is read.</param>
-    /// <param name="PagesRange">Index of the pages' (or whole chunk's) range in the call's fetch list.</param>
+    /// <param name="PageIndex">Null: the whole chunk is read (range <paramref name="WholeChunkRange"/> of the call's fetch list).</param>
+    /// <param name="FirstPage">Index of the first page holding the rows.</param>
+    /// <param name="Pages">The decoded pages holding the rows; null entries are fetched (range at the same index of <paramref name="PageRanges"/>).</param>
     /// <param name="DictionaryRange">Index of the dictionary page's range, or -1 when cached or absent.</param>
     private readonly record struct RowRangePlan(
-        PageIndex? PageIndex, int PagesRange, long PagesOffset, long FirstRowIndex, ColumnBatch? Dictionary, int DictionaryRange);
+        PageIndex? PageIndex, int WholeChunkRange, int FirstPage, DecodedDataPage?[] Pages, int[] PageRanges, ColumnBatch? Dictionary, int DictionaryRange);
 }

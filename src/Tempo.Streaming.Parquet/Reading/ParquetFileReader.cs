@@ -24,6 +24,7 @@ public sealed partial class ParquetFileReader
     private readonly ParquetReadOptions _options;
     private readonly ReadOnlyMemory<byte> _tail; // the file's last bytes, read at open: page indexes of small files lie in it
     private readonly long _tailOffset;
+    private readonly object _cacheFile; // this file's identity in the page cache
 
     private ParquetFileReader(
         IRandomAccessSource source, FileMetaData metadata, ParquetSchema schema, IReadOnlyList<RowGroupInfo> rowGroups, int footerLength,
@@ -34,7 +35,7 @@ public sealed partial class ParquetFileReader
         _options = options;
         _tail = tail;
         _tailOffset = tailOffset;
-        _dictionaries = new DictionaryCache(options.DictionaryCacheBytes);
+        _cacheFile = (object?)options.FileIdentity ?? new object();
         Schema = schema;
         RowGroups = rowGroups;
         FooterLength = footerLength;

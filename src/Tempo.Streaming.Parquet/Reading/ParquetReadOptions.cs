@@ -6,11 +6,18 @@ public sealed record ParquetReadOptions
     public static ParquetReadOptions Default { get; } = new();
 
     /// <summary>
-    /// Decoded dictionary pages kept per file for row reads (<see cref="RecordReader.OpenRowsAsync"/>), least recently
-    /// used dropped first. A row read needs the dictionary of every dictionary-encoded chunk it touches; keeping them
-    /// is what makes a repeated lookup cost only the data pages that hold the row.
+    /// Where row reads (<see cref="RecordReader.OpenRowsAsync"/>) keep decoded data and dictionary pages. Shared by
+    /// every file that names it, so one byte budget covers all open files; the default is the process-wide
+    /// <see cref="PageCache.Shared"/>. A cache of capacity 0 keeps nothing (every row read decodes its pages again).
     /// </summary>
-    public long DictionaryCacheBytes { get; init; } = 32L << 20;
+    public PageCache PageCache { get; init; } = PageCache.Shared;
+
+    /// <summary>
+    /// Names the file's bytes in <see cref="PageCache"/>, so readers opened later on the same file reuse its pages
+    /// (a block's data.parquet never changes once written: e.g. store, key and size). Null: the pages are known only
+    /// to the reader that decoded them.
+    /// </summary>
+    public string? FileIdentity { get; init; }
 
     /// <summary>
     /// Ranges of one request closer than this are fetched as one read: on object storage a request costs far more
@@ -25,8 +32,7 @@ public sealed record ParquetReadOptions
     /// <summary>Checks the values; called when a reader opens.</summary>
     public void Validate()
     {
-        if (DictionaryCacheBytes < 0)
-            throw new ArgumentException($"parquet reader: dictionary cache size must not be negative, got {DictionaryCacheBytes}");
+        if (PageCache is null) throw new ArgumentException("parquet reader: a page cache is required (one of capacity 0 keeps nothing)");
         if (CoalesceGapBytes < 0)
             throw new ArgumentException($"parquet reader: coalescing gap must not be negative, got {CoalesceGapBytes}");
         if (MaxCoalescedReadBytes < 1)

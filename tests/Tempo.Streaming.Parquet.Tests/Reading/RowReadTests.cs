@@ -138,7 +138,8 @@ public sealed class RowReadTests
     {
         var file = WriteFile(DataPageVersion.V1, ColumnEncoding.Dictionary, pageIndex: false);
         var expected = await ParquetFiles.ReadAllRowsAsync(file);
-        var reader = await ParquetFiles.OpenAsync(file);
+        var cache = new PageCache(1 << 20);
+        var reader = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = cache });
         (await reader.ReadPageIndexesAsync(1)).Should().OnlyContain(p => p == null);
         foreach (var row in new[] { 0, 1, 777, 1499, 1500, 2222, Rows - 1 })
         {
@@ -146,7 +147,7 @@ public sealed class RowReadTests
             var records = await RecordReader.OpenRowsAsync(reader, g, row % (Rows / 2));
             Render(records.ReadRow()!).Should().Be(Render(expected[row]));
         }
-        reader.CachedDictionaryBytes.Should().Be(0, "whole chunks carry their own dictionary page");
+        cache.Count.Should().Be(0, "whole chunks are decoded by their own reader, page by page");
     }
 
     [Fact]
@@ -162,28 +163,54 @@ public sealed class RowReadTests
     }
 
     [Fact]
-    public async Task Dictionaries_are_cached_within_the_configured_bound()
+    public async Task Pages_and_dictionaries_are_cached_and_kept_within_the_budget()
     {
         var file = WriteFile(DataPageVersion.V1, ColumnEncoding.Dictionary);
         var expected = await ParquetFiles.ReadAllRowsAsync(file);
 
-        var cached = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file));
+        var roomy = new PageCache(64 << 20);
+        var cached = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = roomy });
         await RecordReader.OpenRowsAsync(cached, 0, 5);
-        var afterOne = cached.CachedDictionaryBytes;
-        afterOne.Should().BeGreaterThan(0);
-        await RecordReader.OpenRowsAsync(cached, 0, 1400);
-        cached.CachedDictionaryBytes.Should().Be(afterOne, "the same chunks' dictionaries are reused");
+        var (pages, bytes, misses) = (roomy.Count, roomy.Bytes, roomy.Misses);
+        pages.Should().BeGreaterThan(cached.Schema.Columns.Count, "a data page per column plus the dictionaries");
+        await RecordReader.OpenRowsAsync(cached, 0, 6);
+        roomy.Misses.Should().Be(misses, "row 6 lies in the same pages as row 5");
+        roomy.Count.Should().Be(pages);
+        roomy.Bytes.Should().Be(bytes);
 
-        var bounded = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { DictionaryCacheBytes = afterOne });
-        var uncached = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { DictionaryCacheBytes = 0 });
+        var small = new PageCache(bytes / 3);
+        var bounded = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = small });
+        var none = new PageCache(0);
+        var uncached = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = none });
         for (var row = 0; row < Rows; row += 37)
         {
             var g = row / (Rows / 2);
             Render((await RecordReader.OpenRowsAsync(bounded, g, row % (Rows / 2))).ReadRow()!).Should().Be(Render(expected[row]));
             Render((await RecordReader.OpenRowsAsync(uncached, g, row % (Rows / 2))).ReadRow()!).Should().Be(Render(expected[row]));
-            bounded.CachedDictionaryBytes.Should().BeLessThanOrEqualTo(afterOne);
+            small.Bytes.Should().BeLessThanOrEqualTo(small.CapacityBytes);
         }
-        uncached.CachedDictionaryBytes.Should().Be(0);
+        small.Evictions.Should().BeGreaterThan(0);
+        none.Count.Should().Be(0);
+        none.Bytes.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Readers_naming_the_same_file_share_its_cached_pages()
+    {
+        var file = WriteFile(DataPageVersion.V2, ColumnEncoding.Dictionary);
+        var cache = new PageCache(64 << 20);
+        var options = new ParquetReadOptions { PageCache = cache, FileIdentity = "the-file" };
+        var first = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), options);
+        var row = Render((await RecordReader.OpenRowsAsync(first, 1, 321)).ReadRow()!);
+        var misses = cache.Misses;
+
+        var second = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), options);
+        Render((await RecordReader.OpenRowsAsync(second, 1, 321)).ReadRow()!).Should().Be(row);
+        cache.Misses.Should().Be(misses, "the second reader finds every page the first decoded");
+
+        var anonymous = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = cache });
+        await RecordReader.OpenRowsAsync(anonymous, 1, 321);
+        cache.Misses.Should().BeGreaterThan(misses, "a reader without a file identity has pages of its own");
     }
 
     [Fact]
@@ -214,11 +241,15 @@ public sealed class RowReadTests
         defaultSource.Reads.Skip(before).Sum(r => (long)r.Length).Should().BeLessThan(file.Length / 4, "only the pages holding the row are fetched");
 
         var apartSource = new CountingSource(file);
-        var apart = await ParquetFileReader.OpenAsync(apartSource, new ParquetReadOptions { CoalesceGapBytes = 0, MaxCoalescedReadBytes = 1 });
+        var cache = new PageCache(64 << 20);
+        var apart = await ParquetFileReader.OpenAsync(apartSource, new ParquetReadOptions { CoalesceGapBytes = 0, MaxCoalescedReadBytes = 1, PageCache = cache });
         await RecordReader.OpenRowsAsync(apart, 0, 1234);
         before = apartSource.Reads.Count;
+        var missesBefore = cache.Misses;
         await RecordReader.OpenRowsAsync(apart, 0, 2345);
-        apartSource.Reads.Count.Should().Be(before + columns, "without merging each column's pages are one read");
+        var pagesFetched = cache.Misses - missesBefore;
+        pagesFetched.Should().BeGreaterThan(columns / 2, "most columns hold row 2345 in another page than row 1234");
+        apartSource.Reads.Count.Should().Be(before + (int)pagesFetched, "without merging each page not in the cache is one read");
     }
 
     [Fact]
@@ -226,7 +257,8 @@ public sealed class RowReadTests
     {
         var file = WriteFile(DataPageVersion.V2, ColumnEncoding.Dictionary);
         var expected = (await ParquetFiles.ReadAllRowsAsync(file)).Select(Render).ToArray();
-        var reader = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { DictionaryCacheBytes = 2048 });
+        // a cache far smaller than the file: lookups evict each other's pages while others still use them
+        var reader = await ParquetFileReader.OpenAsync(new MemoryRandomAccessSource(file), new ParquetReadOptions { PageCache = new PageCache(16 << 10) });
         var failures = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 600), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (k, ct) =>
         {
