@@ -15,7 +15,9 @@ namespace Tempo.Streaming.Blocks.BlockFormat;
 /// bloom shard, then the index (largest ID per row group), then opens the Parquet footer, binary-searches the sorted
 /// TraceID column of that row group and assembles only that row. Works on Tempo's blocks and ours.
 /// An instance caches what it fetched (bloom shards, index, footer, each row group's trace IDs), so keep one per
-/// block while the block is being queried; it is thread-safe.
+/// block while the block is being queried; it is thread-safe. Decoded data pages go to a <see cref="PageCache"/>
+/// shared by all blocks (the process-wide one unless another is passed), keyed by store, object and size, so a
+/// reader opened again on the same block finds them too.
 /// Every failure caused by the block's bytes surfaces as <see cref="BlockCorruptException"/> naming the block.
 /// </summary>
 public sealed partial class BlockReader
@@ -26,10 +28,12 @@ public sealed partial class BlockReader
     private readonly FetchCache<int, byte[]> _rowGroupIds = new();
     private readonly FetchCache<int, BlockIndex?> _index = new();
     private readonly FetchCache<int, ParquetFileReader> _file = new();
+    private readonly PageCache _pageCache;
 
-    private BlockReader(IObjectStore store, BlockMeta meta)
+    private BlockReader(IObjectStore store, BlockMeta meta, PageCache pageCache)
     {
         _store = store;
+        _pageCache = pageCache;
         Meta = meta;
         _rows = new TraceRowReader(meta.DedicatedColumns);
     }
@@ -43,9 +47,15 @@ public sealed partial class BlockReader
     /// <summary>Reads and checks the block's meta.json.</summary>
     /// <exception cref="BlockNotFoundException">No meta.json.</exception>
     /// <exception cref="BlockCorruptException">meta.json does not parse, names another block, or has an unsupported format.</exception>
-    public static async Task<BlockReader> OpenAsync(IObjectStore store, string tenant, Guid blockId, CancellationToken cancellationToken = default)
+    public static Task<BlockReader> OpenAsync(IObjectStore store, string tenant, Guid blockId, CancellationToken cancellationToken = default)
+        => OpenAsync(store, tenant, blockId, PageCache.Shared, cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(IObjectStore, string, Guid, CancellationToken)"/>
+    /// <param name="pageCache">Where trace-by-ID lookups keep decoded pages (one instance shared by all blocks).</param>
+    public static async Task<BlockReader> OpenAsync(IObjectStore store, string tenant, Guid blockId, PageCache pageCache, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(pageCache);
         BlockPaths.ValidateTenant(tenant);
         var key = BlockPaths.Meta(tenant, blockId);
         byte[] json;
@@ -71,14 +81,19 @@ public sealed partial class BlockReader
         {
             throw new BlockCorruptException(tenant, blockId, $"meta.json describes block {meta.TenantId}/{meta.BlockId:D}");
         }
-        return Open(store, meta);
+        return Open(store, meta, pageCache);
     }
 
     /// <summary>A reader for a block whose meta is already known (from the tenant index or a listing).</summary>
-    public static BlockReader Open(IObjectStore store, BlockMeta meta)
+    public static BlockReader Open(IObjectStore store, BlockMeta meta) => Open(store, meta, PageCache.Shared);
+
+    /// <inheritdoc cref="Open(IObjectStore, BlockMeta)"/>
+    /// <param name="pageCache">Where trace-by-ID lookups keep decoded pages (one instance shared by all blocks).</param>
+    public static BlockReader Open(IObjectStore store, BlockMeta meta, PageCache pageCache)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(meta);
+        ArgumentNullException.ThrowIfNull(pageCache);
         if (!string.Equals(meta.Format, BlockMeta.VParquet4, StringComparison.Ordinal))
         {
             throw new BlockCorruptException(meta.TenantId, meta.BlockId,
@@ -88,7 +103,7 @@ public sealed partial class BlockReader
         {
             throw new BlockCorruptException(meta.TenantId, meta.BlockId, $"meta.json size {meta.Size} is too small for a Parquet file");
         }
-        return new BlockReader(store, meta);
+        return new BlockReader(store, meta, pageCache);
     }
 
     /// <summary>
@@ -327,7 +342,10 @@ public sealed partial class BlockReader
             throw Corrupt($"data.parquet is {size} bytes, meta.json size says {Meta.Size}", null);
         }
         var source = new ObjectStoreRandomAccess(_store, key, Meta.Size);
-        var file = await ParquetFileReader.OpenAsync(source).ConfigureAwait(false);
+        // A block's objects are written once and never modified, so store, key and
+        // size name the bytes well enough for cached pages to be reused by later readers of the block.
+        var options = new ParquetReadOptions { PageCache = _pageCache, FileIdentity = $"{_store.Description}|{key}|{Meta.Size}" };
+        var file = await ParquetFileReader.OpenAsync(source, options).ConfigureAwait(false);
         CheckSchema(file.Schema);
         return file;
     }

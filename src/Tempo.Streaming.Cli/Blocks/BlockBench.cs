@@ -70,7 +70,11 @@ internal sealed class BlockBench(IObjectStore store, BlockBenchOptions options, 
         var footprint = await BlockFootprint.ReadAsync(store, meta, cancellationToken);
         var byFamily = footprint.BytesByFamily.ToDictionary(kv => kv.Key, kv => (double)kv.Value / spans);
 
-        var reader = await BlockReader.OpenAsync(store, options.Tenant, meta.BlockId, cancellationToken);
+        // Each run reads its own block through the process-wide page cache, as a querier would; the counters show
+        // how much of the run's lookups it served.
+        var cache = Parquet.PageCache.Shared;
+        var (hitsBefore, missesBefore) = (cache.Hits, cache.Misses);
+        var reader = await BlockReader.OpenAsync(store, options.Tenant, meta.BlockId, cache, cancellationToken);
         var random = new Random(options.Seed.GetHashCode() ^ run);
         var firstLookup = Stopwatch.StartNew();
         await FindAsync(reader, workload, random.NextInt64(fragments.Length), cancellationToken);
@@ -83,6 +87,10 @@ internal sealed class BlockBench(IObjectStore store, BlockBenchOptions options, 
             await FindAsync(reader, workload, index, cancellationToken);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+
+        var (hits, misses) = (cache.Hits - hitsBefore, cache.Misses - missesBefore);
+        await log.WriteLineAsync(FormattableString.Invariant(
+            $"page cache: {hits:N0} hits, {misses:N0} misses ({100.0 * hits / Math.Max(1, hits + misses):F1}% hits); holds {cache.Count:N0} pages, {cache.Bytes / 1048576.0:F1} of {cache.CapacityBytes / 1048576.0:F0} MiB"));
 
         if (!options.Keep)
         {

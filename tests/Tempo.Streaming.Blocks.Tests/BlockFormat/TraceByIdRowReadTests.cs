@@ -62,5 +62,50 @@ public sealed class TraceByIdRowReadTests : IDisposable
         failures.Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task Lookups_through_a_small_shared_page_cache_stay_exact_and_within_its_budget()
+    {
+        var random = new RandomTraces(seed: 23);
+        var fragments = new List<TraceFragment>();
+        var seen = new HashSet<string>();
+        while (fragments.Count < 600)
+        {
+            var id = random.NextTraceId();
+            if (seen.Add(Convert.ToHexString(id))) fragments.Add(new TraceFragment(id, random.NextTrace(id, BaseTime)));
+        }
+        var lineage = new IngestLineage("rows", 0, 0, 599, 600, 0);
+        var meta = (await new BlockWriter(_store, new BlockWriterOptions()).WriteAsync(Tenant, lineage, RandomTraces.DedicatedColumns, fragments)).Meta;
+
+        var whole = new Dictionary<string, Trace>();
+        await foreach (var trace in (await BlockReader.OpenAsync(_store, Tenant, meta.BlockId)).ReadAllTracesAsync())
+        {
+            whole[IdOf(trace)] = TraceNormalizer.Normalize(trace);
+        }
+
+        // Two readers of the block share one cache far smaller than the block: lookups evict pages others are using.
+        var cache = new Parquet.PageCache(64 << 10);
+        var readers = new[] { await BlockReader.OpenAsync(_store, Tenant, meta.BlockId, cache), BlockReader.Open(_store, meta, cache) };
+        var failures = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2 * fragments.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (k, ct) =>
+        {
+            var fragment = fragments[k % fragments.Count];
+            var found = await readers[k % 2].FindTraceByIdAsync(fragment.TraceId, ct);
+            var key = Convert.ToHexString(fragment.TraceId.Span);
+            if (found is null) failures.Add($"{key}: not found");
+            else if (!TraceNormalizer.Normalize(found).Equals(whole[key])) failures.Add($"{key}: differs from the row group read");
+        });
+        failures.Should().BeEmpty();
+        cache.Bytes.Should().BeLessThanOrEqualTo(cache.CapacityBytes);
+        cache.Evictions.Should().BeGreaterThan(0);
+
+        // With room for the block, a second reader of it finds the pages the first one decoded.
+        var roomy = new Parquet.PageCache(256 << 20);
+        await (await BlockReader.OpenAsync(_store, Tenant, meta.BlockId, roomy)).FindTraceByIdAsync(fragments[42].TraceId);
+        var misses = roomy.Misses;
+        var again = await (await BlockReader.OpenAsync(_store, Tenant, meta.BlockId, roomy)).FindTraceByIdAsync(fragments[42].TraceId);
+        TraceNormalizer.Normalize(again!).Should().Be(whole[Convert.ToHexString(fragments[42].TraceId.Span)]);
+        roomy.Misses.Should().Be(misses);
+    }
+
     private static string IdOf(Trace trace) => Convert.ToHexString(trace.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId.Span);
 }

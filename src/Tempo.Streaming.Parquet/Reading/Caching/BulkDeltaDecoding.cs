@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Tempo.Streaming.Parquet.Encodings;
 
 namespace Tempo.Streaming.Parquet;
@@ -6,11 +7,13 @@ namespace Tempo.Streaming.Parquet;
 /// <summary>
 /// Whole-page decoding of DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY (Encodings.md) for the page cache: all lengths
 /// in one DELTA_BINARY_PACKED call, then the bytes in one pass. The streaming decoders fetch one length per value
-/// (about 100 ns each), which made decoding a page of span IDs cost more than decompressing it.
+/// (about 100 ns each), which made decoding a page of span IDs cost more than decompressing it. Like the row-start
+/// scan, these run once per page and are optimized at once rather than through tier-0 code.
 /// </summary>
 internal static class BulkDeltaDecoding
 {
     /// <summary>DELTA_LENGTH_BYTE_ARRAY: the lengths, then the values' bytes back to back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecodeLengthByteArrays(ReadOnlyMemory<byte> data, int count, ColumnBatch into)
     {
         var lengths = ArrayPool<int>.Shared.Rent(count);
@@ -39,6 +42,7 @@ internal static class BulkDeltaDecoding
     }
 
     /// <summary>DELTA_BYTE_ARRAY: prefix lengths shared with the previous value, then the suffixes as DELTA_LENGTH_BYTE_ARRAY.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecodeDeltaByteArrays(ReadOnlyMemory<byte> data, int count, ColumnBatch into)
     {
         const string Name = "DELTA_BYTE_ARRAY";

@@ -9,22 +9,24 @@ namespace Tempo.Streaming.Parquet;
 /// <summary>
 /// Builds a page's row-start index in one pass over its levels, straight from the RLE/bit-packed hybrid runs
 /// (Encodings.md): a row starts at every repetition level 0, and a row's first value is the number of definition
-/// levels equal to the maximum before its first entry. RLE runs are taken whole; bit-packed groups of eight are
-/// tested with one 64-bit load and a few bit operations. Done once per cached page.
+/// levels equal to the maximum before its first entry. RLE runs are taken whole; bit-packed values are tested up
+/// to 64 at a time with one load and a few bit operations. Done once per cached page.
 /// </summary>
 internal static class RowStarts
 {
     private const string Name = "RLE/bit-packed hybrid";
 
     /// <summary>The level entry where each row starts (length rows + 1, the last is <paramref name="entries"/>).</summary>
+    /// <remarks>Optimized at once (no tier-0 JIT): it runs once per page, over tens of thousands of levels, mostly in
+    /// the first lookups of a process, which tiered compilation would serve with unoptimized loops.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] FindRowStarts(ReadOnlySpan<byte> repetitionLevels, int bitWidth, int entries, int rows)
     {
         var starts = new int[rows + 1];
         var found = 0;
         var position = 0;
         var entry = 0;
-        var lowBits = LowBits(bitWidth);
-        var grouped = bitWidth is >= 1 and <= 8;
+        var word = new WordLayout(bitWidth);
         while (entry < entries)
         {
             var header = ReadHeader(repetitionLevels, ref position, bitWidth, out var value, out var packedStart, out var count);
@@ -40,9 +42,9 @@ internal static class RowStarts
             else
             {
                 var i = 0;
-                for (; grouped && i + 8 <= count; i += 8)
+                for (; word.Values > 0 && i + word.Values <= count; i += word.Values)
                 {
-                    var zeros = ZeroFields(Group(repetitionLevels, packedStart + (i >> 3) * bitWidth, bitWidth), bitWidth, lowBits);
+                    var zeros = word.ZeroFields(word.Load(repetitionLevels, packedStart + (i >> 3) * bitWidth));
                     if (zeros == 0) continue;
                     if (found + BitOperations.PopCount(zeros) > rows) TooManyRows(rows);
                     for (; zeros != 0; zeros &= zeros - 1) starts[found++] = entry + i + BitOperations.TrailingZeroCount(zeros);
@@ -69,6 +71,7 @@ internal static class RowStarts
     /// <param name="rowEntryStarts">From <see cref="FindRowStarts"/>; null when every entry is a row.</param>
     /// <remarks>A level above the maximum is reported where the run says so; inside a bit-packed group it is caught
     /// when its row is read (the chunk reader checks every level it hands out).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[]? FindValueStarts(ReadOnlySpan<byte> definitionLevels, int bitWidth, int maxDefinition, int entries, int[]? rowEntryStarts, int rows, out int totalValues)
     {
         var starts = new int[rows + 1];
@@ -76,9 +79,8 @@ internal static class RowStarts
         var defined = 0;
         var position = 0;
         var entry = 0;
-        var lowBits = LowBits(bitWidth);
-        var full = lowBits * (uint)maxDefinition; // the maximum in each of eight fields
-        var grouped = bitWidth is >= 1 and <= 8;
+        var word = new WordLayout(bitWidth);
+        var full = word.LowBits * (uint)maxDefinition; // the maximum in every field of a word
         while (entry < entries)
         {
             var header = ReadHeader(definitionLevels, ref position, bitWidth, out var value, out var packedStart, out var count);
@@ -97,13 +99,15 @@ internal static class RowStarts
             else
             {
                 var i = 0;
-                for (; grouped && i + 8 <= count; i += 8)
+                // Whole words: the fields equal to the maximum as a bit mask; a row starting inside the word takes
+                // the count of those in front of it.
+                for (; word.Values > 0 && i + word.Values <= count; i += word.Values)
                 {
-                    var equal = ZeroFields(Group(definitionLevels, packedStart + (i >> 3) * bitWidth, bitWidth) ^ full, bitWidth, lowBits);
+                    var equal = word.ZeroFields(word.Load(definitionLevels, packedStart + (i >> 3) * bitWidth) ^ full);
                     var at = entry + i;
-                    for (int start; row < rows && (start = rowEntryStarts is null ? row : rowEntryStarts[row]) < at + 8; row++)
+                    for (int start; row < rows && (start = rowEntryStarts is null ? row : rowEntryStarts[row]) < at + word.Values; row++)
                     {
-                        starts[row] = defined + BitOperations.PopCount(equal & ((1u << (start - at)) - 1));
+                        starts[row] = defined + BitOperations.PopCount(equal & ((1UL << (start - at)) - 1));
                     }
                     defined += BitOperations.PopCount(equal);
                 }
@@ -179,49 +183,67 @@ internal static class RowStarts
         return header;
     }
 
-    /// <summary>Eight values of a bit-packed group in the low 8 x width bits (widths 1..8).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Group(ReadOnlySpan<byte> data, int at, int bitWidth)
+    /// <summary>
+    /// How bit-packed values are taken a 64-bit word at a time: as many whole groups of eight as fit in eight bytes
+    /// (8 groups of 1-bit levels, 4 of 2-bit, 2 of 3- or 4-bit, 1 up to 8 bits); wider levels go value by value.
+    /// </summary>
+    private readonly struct WordLayout
     {
-        ulong word;
-        if (data.Length - at >= 8)
-        {
-            word = BinaryPrimitives.ReadUInt64LittleEndian(data[at..]);
-        }
-        else
-        {
-            word = 0;
-            for (var i = 0; at + i < data.Length; i++) word |= (ulong)data[at + i] << (8 * i);
-        }
-        return bitWidth == 8 ? word : word & ((1UL << (8 * bitWidth)) - 1);
-    }
+        private readonly int _bitWidth;
+        private readonly ulong _wordMask;
 
-    /// <summary>Bit i set where field i of <paramref name="group"/> is zero: OR-ing each field's bits down onto its
-    /// lowest bit leaves that bit clear only for zero fields.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint ZeroFields(ulong group, int bitWidth, ulong lowBits)
-    {
-        var any = group;
-        for (var s = 1; s < bitWidth; s++) any |= group >> s;
-        var zeros = ~any & lowBits;
-        if (bitWidth == 1) return (uint)zeros;
-        if (Bmi2.X64.IsSupported) return (uint)Bmi2.X64.ParallelBitExtract(zeros, lowBits);
-        uint mask = 0;
-        for (var i = 0; i < 8; i++) mask |= (uint)(zeros >> (i * bitWidth) & 1) << i;
-        return mask;
+        public WordLayout(int bitWidth)
+        {
+            _bitWidth = bitWidth;
+            if (bitWidth is < 1 or > 8) return;
+            var groups = 8 / bitWidth;
+            Values = 8 * groups;
+            _wordMask = Values * bitWidth == 64 ? ulong.MaxValue : (1UL << (Values * bitWidth)) - 1;
+            for (var i = 0; i < Values; i++) LowBits |= 1UL << (i * bitWidth);
+        }
+
+        /// <summary>Values per word; 0 when the width is not handled word-wise.</summary>
+        public int Values { get; }
+
+        /// <summary>The lowest bit of each field of a word.</summary>
+        public ulong LowBits { get; }
+
+        /// <summary>The word of packed values at byte <paramref name="at"/> (fewer bytes at the end of the data).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong Load(ReadOnlySpan<byte> data, int at)
+        {
+            ulong word;
+            if (data.Length - at >= 8)
+            {
+                word = BinaryPrimitives.ReadUInt64LittleEndian(data[at..]);
+            }
+            else
+            {
+                word = 0;
+                for (var i = 0; at + i < data.Length; i++) word |= (ulong)data[at + i] << (8 * i);
+            }
+            return word & _wordMask;
+        }
+
+        /// <summary>Bit i set where field i of <paramref name="word"/> is zero: OR-ing each field's bits down onto its
+        /// lowest bit leaves that bit clear only for zero fields.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ulong ZeroFields(ulong word)
+        {
+            var any = word;
+            for (var s = 1; s < _bitWidth; s++) any |= word >> s;
+            var zeros = ~any & LowBits;
+            if (_bitWidth == 1) return zeros;
+            if (Bmi2.X64.IsSupported) return Bmi2.X64.ParallelBitExtract(zeros, LowBits);
+            ulong mask = 0;
+            for (var i = 0; i < Values; i++) mask |= (zeros >> (i * _bitWidth) & 1) << i;
+            return mask;
+        }
     }
 
     /// <summary>Value <paramref name="index"/> of a bit-packed run (LSB first within little-endian bytes).</summary>
     private static uint PackedValue(ReadOnlySpan<byte> data, int packedStart, int index, int bitWidth)
         => (uint)BitPacking.ReadBits(data, (long)packedStart * 8 + (long)index * bitWidth, bitWidth);
-
-    /// <summary>The lowest bit of each of eight fields of <paramref name="bitWidth"/> bits.</summary>
-    private static ulong LowBits(int bitWidth)
-    {
-        ulong bits = 0;
-        for (var i = 0; bitWidth > 0 && i < 8 && i * bitWidth < 64; i++) bits |= 1UL << (i * bitWidth);
-        return bits;
-    }
 
     private static void TooManyRows(int rows) => throw new ParquetFormatException($"the page holds more than the {rows} rows the page index gives it");
 }
