@@ -5,67 +5,98 @@ using Tempo.Streaming.Parquet;
 namespace Tempo.Streaming.Blocks.VParquet4;
 
 /// <summary>
-/// Writes one generic attribute element <c>{Key, ValueType, Value[], ValueInt[], ValueDouble[], ValueBool[], ValueDropped}</c>
-/// the way Tempo's <c>attrToParquet</c> fills it: a scalar goes into the one-element list of its type; a homogeneous
-/// array into the list of its element type (an empty array counts as a string array); anything else is "not
-/// supported" — ValueType 0 and the value's protobuf JSON in ValueDropped.
+/// Writes generic attribute lists straight into the column writers: each element
+/// <c>{Key, ValueType, Value[], ValueInt[], ValueDouble[], ValueBool[], ValueDropped}</c> the way Tempo's
+/// <c>attrToParquet</c> fills it: a scalar goes into the one-element list of its type; a homogeneous array into the
+/// list of its element type (an empty array counts as a string array); anything else is "not supported" — ValueType
+/// 0 and the value's protobuf JSON in ValueDropped. Levels per <see cref="VParquet4Columns"/>: elements at list depth
+/// d, their value lists at d + 1.
 /// </summary>
 internal static class AttributeWriter
 {
-    /// <summary>Writes the element group (the caller entered the list's element field); false when the value was not supported.</summary>
-    public static bool Write(RecordWriter writer, KeyValue attribute)
+    /// <summary>
+    /// Writes the Attrs list of an owner whose entries start at <paramref name="repetition"/>, with the attributes
+    /// <paramref name="classes"/> marks generic (all when null); returns how many were "not supported".
+    /// </summary>
+    public static int WriteList(ColumnWriter[] columns, VParquet4Columns.AttributeColumns list, RepeatedField<KeyValue>? attributes,
+        int[]? classes, int repetition)
     {
-        writer.BeginGroup();
-        writer.WriteStringField(AttributeFields.Key, attribute.Key);
+        var count = attributes?.Count ?? 0;
+        var unsupported = 0;
+        var written = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!TraceRowWriter.IsGeneric(classes, i))
+            {
+                continue;
+            }
+            if (!Write(columns, list, attributes![i], written == 0 ? repetition : list.Depth))
+            {
+                unsupported++;
+            }
+            written++;
+        }
+        if (written == 0)
+        {
+            // an empty list: one null per column, defined at the owner's level
+            TraceRowWriter.Nulls(columns, list.All, list.Depth - 1, repetition);
+        }
+        return unsupported;
+    }
+
+    /// <summary>Writes one element; false when the value was not supported.</summary>
+    private static bool Write(ColumnWriter[] columns, VParquet4Columns.AttributeColumns list, KeyValue attribute, int repetition)
+    {
+        var defined = list.Depth;
+        columns[list.Key].WriteString(attribute.Key, repetition);
 
         var value = attribute.Value;
         var type = TypeOf(value);
-        writer.WriteInt32Field(AttributeFields.ValueType, (int)type);
+        columns[list.ValueType].WriteInt32((int)type, repetition);
 
-        // Scalars are one-element lists: one call writes the element's levels (RecordWriter.Write*Field).
+        // Scalars are one-element lists; the lists of the other types are empty (a null defined at the element).
         switch (type)
         {
             case AttributeValueType.String:
-                writer.WriteStringField(AttributeFields.Value, value!.StringValue);
-                EmptyList(writer, AttributeFields.ValueInt);
-                EmptyList(writer, AttributeFields.ValueDouble);
-                EmptyList(writer, AttributeFields.ValueBool);
+                columns[list.Value].WriteString(value!.StringValue, repetition);
+                columns[list.ValueInt].WriteNull(defined, repetition);
+                columns[list.ValueDouble].WriteNull(defined, repetition);
+                columns[list.ValueBool].WriteNull(defined, repetition);
                 break;
             case AttributeValueType.Int:
-                EmptyList(writer, AttributeFields.Value);
-                writer.WriteInt64Field(AttributeFields.ValueInt, value!.IntValue);
-                EmptyList(writer, AttributeFields.ValueDouble);
-                EmptyList(writer, AttributeFields.ValueBool);
+                columns[list.Value].WriteNull(defined, repetition);
+                columns[list.ValueInt].WriteInt64(value!.IntValue, repetition);
+                columns[list.ValueDouble].WriteNull(defined, repetition);
+                columns[list.ValueBool].WriteNull(defined, repetition);
                 break;
             case AttributeValueType.Double:
-                EmptyList(writer, AttributeFields.Value);
-                EmptyList(writer, AttributeFields.ValueInt);
-                writer.WriteDoubleField(AttributeFields.ValueDouble, value!.DoubleValue);
-                EmptyList(writer, AttributeFields.ValueBool);
+                columns[list.Value].WriteNull(defined, repetition);
+                columns[list.ValueInt].WriteNull(defined, repetition);
+                columns[list.ValueDouble].WriteDouble(value!.DoubleValue, repetition);
+                columns[list.ValueBool].WriteNull(defined, repetition);
                 break;
             case AttributeValueType.Bool:
-                EmptyList(writer, AttributeFields.Value);
-                EmptyList(writer, AttributeFields.ValueInt);
-                EmptyList(writer, AttributeFields.ValueDouble);
-                writer.WriteBooleanField(AttributeFields.ValueBool, value!.BoolValue);
+                columns[list.Value].WriteNull(defined, repetition);
+                columns[list.ValueInt].WriteNull(defined, repetition);
+                columns[list.ValueDouble].WriteNull(defined, repetition);
+                columns[list.ValueBool].WriteBoolean(value!.BoolValue, repetition);
                 break;
             case AttributeValueType.StringArray:
             case AttributeValueType.IntArray:
             case AttributeValueType.DoubleArray:
             case AttributeValueType.BoolArray:
-                WriteArray(writer, type, value!.ArrayValue?.Values);
+                WriteArray(columns, list, type, value!.ArrayValue?.Values, repetition);
                 break;
             default:
-                EmptyList(writer, AttributeFields.Value);
-                EmptyList(writer, AttributeFields.ValueInt);
-                EmptyList(writer, AttributeFields.ValueDouble);
-                EmptyList(writer, AttributeFields.ValueBool);
-                writer.WriteStringField(AttributeFields.ValueDropped, TraceRowWriter.UnsupportedJson(value));
-                break;
+                columns[list.Value].WriteNull(defined, repetition);
+                columns[list.ValueInt].WriteNull(defined, repetition);
+                columns[list.ValueDouble].WriteNull(defined, repetition);
+                columns[list.ValueBool].WriteNull(defined, repetition);
+                columns[list.ValueDropped].WriteString(TraceRowWriter.UnsupportedJson(value), repetition);
+                return false;
         }
-
-        writer.EndGroup();
-        return type != AttributeValueType.NotSupported;
+        columns[list.ValueDropped].WriteNull(defined, repetition);
+        return true;
     }
 
     /// <summary>The ValueType Tempo gives <paramref name="value"/>; arrays are checked for one element type.</summary>
@@ -108,43 +139,48 @@ internal static class AttributeWriter
         }
     }
 
-    private static void WriteArray(RecordWriter writer, AttributeValueType type, RepeatedField<AnyValue>? values)
+    /// <summary>The array's elements in the list of its type (the first at the element's repetition, the rest at the
+    /// value list's depth); the other three lists, and an empty array's own, are empty.</summary>
+    private static void WriteArray(ColumnWriter[] columns, VParquet4Columns.AttributeColumns list, AttributeValueType type,
+        RepeatedField<AnyValue>? values, int repetition)
     {
         var count = values?.Count ?? 0;
-        for (var field = AttributeFields.Value; field <= AttributeFields.ValueBool; field++)
+        var defined = list.Depth;
+        var valueDepth = list.Depth + 1;
+        for (var kind = AttributeValueType.StringArray; kind <= AttributeValueType.BoolArray; kind++)
         {
-            var mine = field - AttributeFields.Value == type - AttributeValueType.StringArray;
-            if (!mine || count == 0)
+            var column = columns[kind switch
             {
-                EmptyList(writer, field);
+                AttributeValueType.StringArray => list.Value,
+                AttributeValueType.IntArray => list.ValueInt,
+                AttributeValueType.DoubleArray => list.ValueDouble,
+                _ => list.ValueBool,
+            }];
+            if (kind != type || count == 0)
+            {
+                column.WriteNull(defined, repetition);
                 continue;
             }
-
-            writer.BeginList(field);
             for (var i = 0; i < count; i++)
             {
-                writer.BeginListElement();
                 var item = values![i];
+                var itemRepetition = i == 0 ? repetition : valueDepth;
                 switch (type)
                 {
                     case AttributeValueType.StringArray:
-                        writer.WriteString(item.StringValue);
+                        column.WriteString(item.StringValue, itemRepetition);
                         break;
                     case AttributeValueType.IntArray:
-                        writer.WriteInt64(item.IntValue);
+                        column.WriteInt64(item.IntValue, itemRepetition);
                         break;
                     case AttributeValueType.DoubleArray:
-                        writer.WriteDouble(item.DoubleValue);
+                        column.WriteDouble(item.DoubleValue, itemRepetition);
                         break;
                     default:
-                        writer.WriteBoolean(item.BoolValue);
+                        column.WriteBoolean(item.BoolValue, itemRepetition);
                         break;
                 }
-                writer.EndListElement();
             }
-            writer.EndList();
         }
     }
-
-    private static void EmptyList(RecordWriter writer, int field) => writer.WriteEmptyGroup(field);
 }

@@ -15,9 +15,12 @@ namespace Tempo.Streaming.Blocks.VParquet4;
 public readonly record struct TraceRowSummary(ulong StartTimeUnixNano, ulong EndTimeUnixNano, int SpanCount, bool Connected, bool HasRoot);
 
 /// <summary>
-/// Writes one <c>tempopb.Trace</c> as one vParquet4 row straight into a <see cref="RecordWriter"/>, without building
-/// an intermediate object tree (the block writer's hot path). The mapping is Tempo's <c>traceToParquet</c>
-/// (vparquet4/schema.go):
+/// Writes one <c>tempopb.Trace</c> as one vParquet4 row straight into the column writers (the block writer's hot
+/// path): the levels of every column are constants of the schema's nesting (<see cref="VParquet4Columns"/>), so the
+/// row is shredded in one pass over the spans without an intermediate object tree and without the generic
+/// <see cref="RecordWriter"/>'s field tracking and missing-field walks. The output is byte for byte what shredding
+/// the same row through <see cref="RecordWriter"/> gives (a test compares whole files). The mapping is Tempo's
+/// <c>traceToParquet</c> (vparquet4/schema.go):
 /// <list type="bullet">
 /// <item>trace level: TraceID padded to 16 bytes, TraceIDText = lowercase hex without leading zeros, start = earliest
 /// span start (a 0 start is "unset"), end = latest span end, duration = end − start; the root span is the LAST span
@@ -46,6 +49,10 @@ public sealed class TraceRowWriter
     private readonly DedicatedColumnMapping _spanColumns;
     private readonly NestedSetModel _nestedSet = new();
 
+    // the column writers of the record writer last written to (they belong to its file writer and outlive row groups)
+    private RecordWriter? _writer;
+    private ColumnWriter[] _columns = [];
+
     private Span[] _spans = new Span[64];
     private int[] _attributeClass = new int[32];
     private string[] _serviceNames = new string[8];
@@ -66,34 +73,42 @@ public sealed class TraceRowWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(trace);
+        var columns = ColumnsOf(writer);
 
         var spanCount = CollectSpans(trace, out var start, out var end, out var rootSpan, out var rootResource);
         var connected = _nestedSet.Assign(_spans, spanCount);
 
-        writer.BeginRecord();
-        WriteTraceLevel(writer, traceId, start, end, rootSpan, rootResource);
+        WriteTraceLevel(columns, traceId, start, end, rootSpan, rootResource);
 
         _spanIndex = 0;
         var batches = trace.ResourceSpans;
         if (batches.Count == 0)
         {
-            writer.WriteEmptyGroup(TraceFields.ResourceSpans);
+            Nulls(columns, VParquet4Columns.ResourceSpans, VParquet4Columns.ResourceDepth - 1, 0);
         }
-        else
+        for (var i = 0; i < batches.Count; i++)
         {
-            writer.BeginList(TraceFields.ResourceSpans);
-            for (var i = 0; i < batches.Count; i++)
-            {
-                writer.BeginListElement();
-                WriteResourceSpans(writer, batches[i]);
-                writer.EndListElement();
-            }
-            writer.EndList();
+            WriteResourceSpans(columns, batches[i], i == 0 ? 0 : VParquet4Columns.ResourceDepth);
         }
-        writer.EndRecord();
+        writer.CountDirectRecord();
 
         Array.Clear(_spans, 0, spanCount);
         return new TraceRowSummary(start, end, spanCount, connected, rootSpan is not null);
+    }
+
+    private ColumnWriter[] ColumnsOf(RecordWriter writer)
+    {
+        if (!ReferenceEquals(writer, _writer))
+        {
+            var columns = new ColumnWriter[VParquet4Columns.Count];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i] = writer.Column(i);
+            }
+            _columns = columns;
+            _writer = writer;
+        }
+        return _columns;
     }
 
     /// <summary>Flattens the spans into row order and computes the trace-level facts and service stats.</summary>
@@ -148,19 +163,19 @@ public sealed class TraceRowWriter
         return count;
     }
 
-    private void WriteTraceLevel(RecordWriter writer, ReadOnlySpan<byte> traceId, ulong start, ulong end, Span? rootSpan,
+    private void WriteTraceLevel(ColumnWriter[] columns, ReadOnlySpan<byte> traceId, ulong start, ulong end, Span? rootSpan,
         ResourceSpans? rootResource)
     {
         Span<byte> id = stackalloc byte[Core.Ids.TraceId.Length];
         Core.Ids.TraceId.PadTo16Bytes(traceId, id);
-        writer.WriteBytesField(TraceFields.TraceId, id);
+        columns[VParquet4Columns.TraceId].WriteBytes(id);
 
         Span<char> hex = stackalloc char[Core.Ids.TraceId.HexLength];
-        writer.WriteStringField(TraceFields.TraceIdText, TraceIdText.Format(id, hex));
+        columns[VParquet4Columns.TraceIdText].WriteString(TraceIdText.Format(id, hex));
 
-        WriteUInt64(writer, TraceFields.StartTimeUnixNano, start);
-        WriteUInt64(writer, TraceFields.EndTimeUnixNano, end);
-        WriteUInt64(writer, TraceFields.DurationNano, end - start);
+        columns[VParquet4Columns.StartTimeUnixNano].WriteInt64(unchecked((long)start));
+        columns[VParquet4Columns.EndTimeUnixNano].WriteInt64(unchecked((long)end));
+        columns[VParquet4Columns.DurationNano].WriteInt64(unchecked((long)(end - start)));
 
         var rootServiceName = "";
         var rootSpanName = "";
@@ -177,72 +192,47 @@ public sealed class TraceRowWriter
                 }
             }
         }
-        WriteString(writer, TraceFields.RootServiceName, rootServiceName);
-        WriteString(writer, TraceFields.RootSpanName, rootSpanName);
+        columns[VParquet4Columns.RootServiceName].WriteString(rootServiceName);
+        columns[VParquet4Columns.RootSpanName].WriteString(rootSpanName);
 
+        // The MAP's repeated key_value group, one entry per service: the first starts the row, the others repeat at 1.
         if (_serviceCount == 0)
         {
-            writer.WriteEmptyGroup(TraceFields.ServiceStats);
+            Nulls(columns, VParquet4Columns.ServiceStats, 0, 0);
         }
-        else
+        for (var i = 0; i < _serviceCount; i++)
         {
-            // The MAP's repeated key_value group, one entry per service.
-            writer.BeginField(TraceFields.ServiceStats);
-            writer.BeginGroup();
-            writer.BeginField(WrapperFields.Repeated);
-            for (var i = 0; i < _serviceCount; i++)
-            {
-                writer.BeginGroup();
-                WriteString(writer, WrapperFields.MapKey, _serviceNames[i]);
-                writer.BeginField(WrapperFields.MapValue);
-                writer.BeginGroup();
-                WriteInt32(writer, ServiceStatsFields.SpanCount, unchecked((int)_serviceSpans[i]));
-                WriteInt32(writer, ServiceStatsFields.ErrorCount, unchecked((int)_serviceErrors[i]));
-                writer.EndGroup();
-                writer.EndField();
-                writer.EndGroup();
-            }
-            writer.EndField();
-            writer.EndGroup();
-            writer.EndField();
+            var repetition = i == 0 ? 0 : 1;
+            columns[VParquet4Columns.ServiceStatsKey].WriteString(_serviceNames[i], repetition);
+            columns[VParquet4Columns.ServiceStatsSpanCount].WriteInt32(unchecked((int)_serviceSpans[i]), repetition);
+            columns[VParquet4Columns.ServiceStatsErrorCount].WriteInt32(unchecked((int)_serviceErrors[i]), repetition);
         }
     }
 
-    private void WriteResourceSpans(RecordWriter writer, ResourceSpans batch)
+    /// <summary>One rs element; its entries start at <paramref name="repetition"/>.</summary>
+    private void WriteResourceSpans(ColumnWriter[] columns, ResourceSpans batch, int repetition)
     {
-        writer.BeginGroup();
-        writer.BeginField(ResourceSpansFields.Resource);
-        WriteResource(writer, batch.Resource);
-        writer.EndField();
+        WriteResource(columns, batch.Resource, repetition);
 
         var scopes = batch.ScopeSpans;
         if (scopes.Count == 0)
         {
-            writer.WriteEmptyGroup(ResourceSpansFields.ScopeSpans);
+            Nulls(columns, VParquet4Columns.ScopeSpans, VParquet4Columns.ScopeDepth - 1, repetition);
         }
-        else
+        for (var i = 0; i < scopes.Count; i++)
         {
-            writer.BeginList(ResourceSpansFields.ScopeSpans);
-            for (var i = 0; i < scopes.Count; i++)
-            {
-                writer.BeginListElement();
-                WriteScopeSpans(writer, scopes[i]);
-                writer.EndListElement();
-            }
-            writer.EndList();
+            WriteScopeSpans(columns, scopes[i], i == 0 ? repetition : VParquet4Columns.ScopeDepth);
         }
-        writer.EndGroup();
     }
 
-    private void WriteResource(RecordWriter writer, OpenTelemetry.Proto.Resource.V1.Resource? resource)
+    private void WriteResource(ColumnWriter[] columns, OpenTelemetry.Proto.Resource.V1.Resource? resource, int repetition)
     {
-        writer.BeginGroup();
+        const int defined = VParquet4Columns.ResourceDepth;
         RepeatedField<KeyValue>? attributes = resource?.Attributes;
         var attributeCount = attributes?.Count ?? 0;
         var classes = ClassScratch(attributeCount);
 
-        // Classify first: the well-known and dedicated columns come after Attrs in the schema, and a key seen twice
-        // keeps its last value (Tempo overwrites the column pointer).
+        // Classify first: a key seen twice keeps its last value in its column (Tempo overwrites the column pointer).
         var serviceName = -1;
         for (var i = 0; i < attributeCount; i++)
         {
@@ -272,71 +262,58 @@ public sealed class TraceRowWriter
             }
         }
 
-        var dropped = WriteGenericAttributes(writer, ResourceFields.Attrs, attributes, classes);
-        WriteInt32(writer, ResourceFields.DroppedAttributesCount, unchecked((int)(resource?.DroppedAttributesCount ?? 0)) + dropped);
-        WriteString(writer, ResourceFields.ServiceName, serviceName >= 0 ? attributes![serviceName].Value.StringValue : "");
+        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.ResourceAttrs, attributes, classes, repetition);
+        columns[VParquet4Columns.ResourceDroppedAttributesCount].WriteInt32(unchecked((int)(resource?.DroppedAttributesCount ?? 0)) + dropped, repetition);
+        columns[VParquet4Columns.ResourceServiceName].WriteString(serviceName >= 0 ? attributes![serviceName].Value.StringValue : "", repetition);
 
         for (var column = 0; column < WellKnownKeys.ResourceOptional.Length; column++)
         {
-            var last = LastOfClass(classes, attributeCount, 1 + column);
-            if (last >= 0)
-            {
-                WriteString(writer, ResourceFields.FirstWellKnownOptional + column, attributes![last].Value.StringValue);
-            }
+            OptionalString(columns[VParquet4Columns.ResourceFirstWellKnownOptional + column], attributes, LastOfClass(classes, attributeCount, 1 + column),
+                defined, repetition);
         }
-
-        WriteDedicated(writer, ResourceFields.DedicatedAttributes, attributes, classes, attributeCount, _resourceColumns.Count);
-        writer.EndGroup();
+        for (var column = 0; column < DedicatedColumnMapping.SpareStringColumns; column++)
+        {
+            var last = column < _resourceColumns.Count ? LastOfClass(classes, attributeCount, DedicatedBase + column) : -1;
+            OptionalString(columns[VParquet4Columns.ResourceFirstDedicated + column], attributes, last, defined, repetition);
+        }
     }
 
-    private void WriteScopeSpans(RecordWriter writer, ScopeSpans scopeSpans)
+    /// <summary>One ss element; its entries start at <paramref name="repetition"/>.</summary>
+    private void WriteScopeSpans(ColumnWriter[] columns, ScopeSpans scopeSpans, int repetition)
     {
-        writer.BeginGroup();
         var scope = scopeSpans.Scope;
-        writer.BeginField(ScopeSpansFields.Scope);
-        writer.BeginGroup();
-        WriteString(writer, ScopeFields.Name, scope?.Name ?? "");
-        WriteString(writer, ScopeFields.Version, scope?.Version ?? "");
-        var dropped = WriteGenericAttributes(writer, ScopeFields.Attrs, scope?.Attributes, classes: null);
-        WriteInt32(writer, ScopeFields.DroppedAttributesCount, unchecked((int)(scope?.DroppedAttributesCount ?? 0)) + dropped);
-        writer.EndGroup();
-        writer.EndField();
+        columns[VParquet4Columns.ScopeName].WriteString(scope?.Name ?? "", repetition);
+        columns[VParquet4Columns.ScopeVersion].WriteString(scope?.Version ?? "", repetition);
+        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.ScopeAttrs, scope?.Attributes, classes: null, repetition);
+        columns[VParquet4Columns.ScopeDroppedAttributesCount].WriteInt32(unchecked((int)(scope?.DroppedAttributesCount ?? 0)) + dropped, repetition);
 
         var spans = scopeSpans.Spans;
         if (spans.Count == 0)
         {
-            writer.WriteEmptyGroup(ScopeSpansFields.Spans);
+            Nulls(columns, VParquet4Columns.SpanList, VParquet4Columns.SpanDepth - 1, repetition);
         }
-        else
+        for (var i = 0; i < spans.Count; i++)
         {
-            writer.BeginList(ScopeSpansFields.Spans);
-            for (var i = 0; i < spans.Count; i++)
-            {
-                writer.BeginListElement();
-                WriteSpan(writer, spans[i], _spanIndex++);
-                writer.EndListElement();
-            }
-            writer.EndList();
+            WriteSpan(columns, spans[i], _spanIndex++, i == 0 ? repetition : VParquet4Columns.SpanDepth);
         }
-        writer.EndGroup();
     }
 
-    private void WriteSpan(RecordWriter writer, Span span, int index)
+    private void WriteSpan(ColumnWriter[] columns, Span span, int index, int repetition)
     {
-        writer.BeginGroup();
-        WriteBytes(writer, SpanFields.SpanId, span.SpanId);
-        WriteBytes(writer, SpanFields.ParentSpanId, span.ParentSpanId);
-        WriteInt32(writer, SpanFields.ParentId, _nestedSet.ParentId[index]);
-        WriteInt32(writer, SpanFields.NestedSetLeft, _nestedSet.Left[index]);
-        WriteInt32(writer, SpanFields.NestedSetRight, _nestedSet.Right[index]);
-        WriteString(writer, SpanFields.Name, span.Name);
-        WriteInt64(writer, SpanFields.Kind, (long)span.Kind);
-        WriteString(writer, SpanFields.TraceState, span.TraceState);
-        WriteUInt64(writer, SpanFields.StartTimeUnixNano, span.StartTimeUnixNano);
-        WriteUInt64(writer, SpanFields.DurationNano, span.EndTimeUnixNano - span.StartTimeUnixNano);
+        const int defined = VParquet4Columns.SpanDepth;
+        columns[VParquet4Columns.SpanId].WriteBytes(span.SpanId.Span, repetition);
+        columns[VParquet4Columns.ParentSpanId].WriteBytes(span.ParentSpanId.Span, repetition);
+        columns[VParquet4Columns.ParentId].WriteInt32(_nestedSet.ParentId[index], repetition);
+        columns[VParquet4Columns.NestedSetLeft].WriteInt32(_nestedSet.Left[index], repetition);
+        columns[VParquet4Columns.NestedSetRight].WriteInt32(_nestedSet.Right[index], repetition);
+        columns[VParquet4Columns.SpanName].WriteString(span.Name, repetition);
+        columns[VParquet4Columns.Kind].WriteInt64((long)span.Kind, repetition);
+        columns[VParquet4Columns.TraceState].WriteString(span.TraceState, repetition);
+        columns[VParquet4Columns.SpanStartTimeUnixNano].WriteInt64(unchecked((long)span.StartTimeUnixNano), repetition);
+        columns[VParquet4Columns.SpanDurationNano].WriteInt64(unchecked((long)(span.EndTimeUnixNano - span.StartTimeUnixNano)), repetition);
         var status = span.Status;
-        WriteInt64(writer, SpanFields.StatusCode, status is null ? 0 : (long)status.Code);
-        WriteString(writer, SpanFields.StatusMessage, status?.Message ?? "");
+        columns[VParquet4Columns.StatusCode].WriteInt64(status is null ? 0 : (long)status.Code, repetition);
+        columns[VParquet4Columns.StatusMessage].WriteString(status?.Message ?? "", repetition);
 
         var attributes = span.Attributes;
         var attributeCount = attributes.Count;
@@ -347,202 +324,120 @@ public sealed class TraceRowWriter
             var attribute = attributes[i];
             classes[i] = Generic;
             var valueCase = attribute.Value?.ValueCase ?? AnyValue.ValueOneofCase.None;
-            var key = attribute.Key;
-            if (valueCase == AnyValue.ValueOneofCase.StringValue && key == WellKnownKeys.HttpMethod)
+            if (valueCase == AnyValue.ValueOneofCase.StringValue)
             {
-                classes[i] = 0;
-                httpMethod = i;
+                var key = attribute.Key;
+                if (key == WellKnownKeys.HttpMethod)
+                {
+                    classes[i] = 0;
+                    httpMethod = i;
+                }
+                else if (key == WellKnownKeys.HttpUrl)
+                {
+                    classes[i] = 1;
+                    httpUrl = i;
+                }
+                else
+                {
+                    var dedicated = _spanColumns.IndexOf(key);
+                    if (dedicated >= 0)
+                    {
+                        classes[i] = DedicatedBase + dedicated;
+                    }
+                }
             }
-            else if (valueCase == AnyValue.ValueOneofCase.StringValue && key == WellKnownKeys.HttpUrl)
-            {
-                classes[i] = 1;
-                httpUrl = i;
-            }
-            else if (valueCase == AnyValue.ValueOneofCase.IntValue && key == WellKnownKeys.HttpStatusCode)
+            else if (valueCase == AnyValue.ValueOneofCase.IntValue && attribute.Key == WellKnownKeys.HttpStatusCode)
             {
                 classes[i] = 2;
                 httpStatus = i;
             }
-            else if (valueCase == AnyValue.ValueOneofCase.StringValue)
-            {
-                var dedicated = _spanColumns.IndexOf(key);
-                if (dedicated >= 0)
-                {
-                    classes[i] = DedicatedBase + dedicated;
-                }
-            }
         }
 
-        var dropped = WriteGenericAttributes(writer, SpanFields.Attrs, attributes, classes);
-        WriteInt32(writer, SpanFields.DroppedAttributesCount, unchecked((int)span.DroppedAttributesCount) + dropped);
+        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.SpanAttrs, attributes, classes, repetition);
+        columns[VParquet4Columns.SpanDroppedAttributesCount].WriteInt32(unchecked((int)span.DroppedAttributesCount) + dropped, repetition);
 
         var events = span.Events;
         if (events.Count == 0)
         {
-            writer.WriteEmptyGroup(SpanFields.Events);
+            Nulls(columns, VParquet4Columns.Events, VParquet4Columns.EventDepth - 1, repetition);
         }
-        else
+        for (var i = 0; i < events.Count; i++)
         {
-            writer.BeginList(SpanFields.Events);
-            for (var i = 0; i < events.Count; i++)
-            {
-                writer.BeginListElement();
-                WriteEvent(writer, events[i], span.StartTimeUnixNano);
-                writer.EndListElement();
-            }
-            writer.EndList();
+            WriteEvent(columns, events[i], span.StartTimeUnixNano, i == 0 ? repetition : VParquet4Columns.EventDepth);
         }
-        WriteInt32(writer, SpanFields.DroppedEventsCount, unchecked((int)span.DroppedEventsCount));
+        columns[VParquet4Columns.DroppedEventsCount].WriteInt32(unchecked((int)span.DroppedEventsCount), repetition);
 
         var links = span.Links;
         if (links.Count == 0)
         {
-            writer.WriteEmptyGroup(SpanFields.Links);
+            Nulls(columns, VParquet4Columns.Links, VParquet4Columns.EventDepth - 1, repetition);
+        }
+        for (var i = 0; i < links.Count; i++)
+        {
+            WriteLink(columns, links[i], i == 0 ? repetition : VParquet4Columns.EventDepth);
+        }
+        columns[VParquet4Columns.DroppedLinksCount].WriteInt32(unchecked((int)span.DroppedLinksCount), repetition);
+
+        OptionalString(columns[VParquet4Columns.HttpMethod], attributes, httpMethod, defined, repetition);
+        OptionalString(columns[VParquet4Columns.HttpUrl], attributes, httpUrl, defined, repetition);
+        if (httpStatus >= 0)
+        {
+            columns[VParquet4Columns.HttpStatusCode].WriteInt64(attributes[httpStatus].Value.IntValue, repetition);
         }
         else
         {
-            writer.BeginList(SpanFields.Links);
-            for (var i = 0; i < links.Count; i++)
-            {
-                writer.BeginListElement();
-                WriteLink(writer, links[i]);
-                writer.EndListElement();
-            }
-            writer.EndList();
-        }
-        WriteInt32(writer, SpanFields.DroppedLinksCount, unchecked((int)span.DroppedLinksCount));
-
-        if (httpMethod >= 0)
-        {
-            WriteString(writer, SpanFields.HttpMethod, attributes[httpMethod].Value.StringValue);
-        }
-        if (httpUrl >= 0)
-        {
-            WriteString(writer, SpanFields.HttpUrl, attributes[httpUrl].Value.StringValue);
-        }
-        if (httpStatus >= 0)
-        {
-            WriteInt64(writer, SpanFields.HttpStatusCode, attributes[httpStatus].Value.IntValue);
+            columns[VParquet4Columns.HttpStatusCode].WriteNull(defined, repetition);
         }
 
-        // Events and links above reused the class scratch, so the dedicated columns are found from the keys again.
-        writer.BeginField(SpanFields.DedicatedAttributes);
-        writer.BeginGroup();
-        for (var column = 0; column < _spanColumns.Count; column++)
+        for (var column = 0; column < DedicatedColumnMapping.SpareStringColumns; column++)
         {
-            var last = LastDedicatedSpanValue(attributes, _spanColumns.Names[column]);
-            if (last >= 0)
-            {
-                WriteString(writer, column, attributes[last].Value.StringValue);
-            }
+            var last = column < _spanColumns.Count ? LastOfClass(classes, attributeCount, DedicatedBase + column) : -1;
+            OptionalString(columns[VParquet4Columns.SpanFirstDedicated + column], attributes, last, defined, repetition);
         }
-        writer.EndGroup();
-        writer.EndField();
-        writer.EndGroup();
     }
 
-    /// <summary>The last string attribute named <paramref name="name"/> that no well-known span column took, or -1.</summary>
-    private static int LastDedicatedSpanValue(RepeatedField<KeyValue> attributes, string name)
+    private static void WriteEvent(ColumnWriter[] columns, Span.Types.Event spanEvent, ulong spanStart, int repetition)
     {
-        if (name == WellKnownKeys.HttpMethod || name == WellKnownKeys.HttpUrl)
-        {
-            return -1;
-        }
-        for (var i = attributes.Count - 1; i >= 0; i--)
-        {
-            var attribute = attributes[i];
-            if (attribute.Value?.ValueCase == AnyValue.ValueOneofCase.StringValue && attribute.Key == name)
-            {
-                return i;
-            }
-        }
-        return -1;
+        columns[VParquet4Columns.EventTimeSinceStartNano].WriteInt64(unchecked((long)(spanEvent.TimeUnixNano - spanStart)), repetition);
+        columns[VParquet4Columns.EventName].WriteString(spanEvent.Name, repetition);
+        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.EventAttrs, spanEvent.Attributes, classes: null, repetition);
+        columns[VParquet4Columns.EventDroppedAttributesCount].WriteInt32(unchecked((int)spanEvent.DroppedAttributesCount) + dropped, repetition);
     }
 
-    private void WriteEvent(RecordWriter writer, Span.Types.Event spanEvent, ulong spanStart)
+    private static void WriteLink(ColumnWriter[] columns, Span.Types.Link link, int repetition)
     {
-        writer.BeginGroup();
-        WriteUInt64(writer, EventFields.TimeSinceStartNano, spanEvent.TimeUnixNano - spanStart);
-        WriteString(writer, EventFields.Name, spanEvent.Name);
-        var attributes = spanEvent.Attributes;
-        var dropped = WriteGenericAttributes(writer, EventFields.Attrs, attributes, classes: null);
-        WriteInt32(writer, EventFields.DroppedAttributesCount, unchecked((int)spanEvent.DroppedAttributesCount) + dropped);
-        writer.EndGroup();
+        columns[VParquet4Columns.LinkTraceId].WriteBytes(link.TraceId.Span, repetition);
+        columns[VParquet4Columns.LinkSpanId].WriteBytes(link.SpanId.Span, repetition);
+        columns[VParquet4Columns.LinkTraceState].WriteString(link.TraceState, repetition);
+        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.LinkAttrs, link.Attributes, classes: null, repetition);
+        columns[VParquet4Columns.LinkDroppedAttributesCount].WriteInt32(unchecked((int)link.DroppedAttributesCount) + dropped, repetition);
     }
 
-    private void WriteLink(RecordWriter writer, Span.Types.Link link)
+    /// <summary>An optional string leaf of an element defined at <paramref name="defined"/>: attribute
+    /// <paramref name="attribute"/>'s string value, or null when it is -1.</summary>
+    private static void OptionalString(ColumnWriter column, RepeatedField<KeyValue>? attributes, int attribute, int defined, int repetition)
     {
-        writer.BeginGroup();
-        WriteBytes(writer, LinkFields.TraceId, link.TraceId);
-        WriteBytes(writer, LinkFields.SpanId, link.SpanId);
-        WriteString(writer, LinkFields.TraceState, link.TraceState);
-        var attributes = link.Attributes;
-        var dropped = WriteGenericAttributes(writer, LinkFields.Attrs, attributes, classes: null);
-        WriteInt32(writer, LinkFields.DroppedAttributesCount, unchecked((int)link.DroppedAttributesCount) + dropped);
-        writer.EndGroup();
+        if (attribute >= 0)
+        {
+            column.WriteString(attributes![attribute].Value.StringValue, repetition);
+        }
+        else
+        {
+            column.WriteNull(defined, repetition);
+        }
     }
 
-    /// <summary>
-    /// Writes the Attrs list with the attributes classified <see cref="Generic"/> (all of them when
-    /// <paramref name="classes"/> is null); returns how many were "not supported".
-    /// </summary>
-    private static int WriteGenericAttributes(RecordWriter writer, int field, RepeatedField<KeyValue>? attributes, int[]? classes)
+    /// <summary>One null in every column of <paramref name="range"/>: an empty list (defined at its parent's level).</summary>
+    internal static void Nulls(ColumnWriter[] columns, ColumnRange range, int definitionLevel, int repetitionLevel)
     {
-        var count = attributes?.Count ?? 0;
-        var generic = count;
-        if (classes is not null)
+        var end = range.First + range.Count;
+        for (var c = range.First; c < end; c++)
         {
-            generic = 0;
-            for (var i = 0; i < count; i++)
-            {
-                if (classes[i] == Generic)
-                {
-                    generic++;
-                }
-            }
+            columns[c].WriteNull(definitionLevel, repetitionLevel);
         }
-        if (generic == 0)
-        {
-            writer.WriteEmptyGroup(field);
-            return 0;
-        }
-
-        var unsupported = 0;
-        writer.BeginList(field);
-        for (var i = 0; i < count; i++)
-        {
-            if (classes is not null && classes[i] != Generic)
-            {
-                continue;
-            }
-            writer.BeginListElement();
-            if (!AttributeWriter.Write(writer, attributes![i]))
-            {
-                unsupported++;
-            }
-            writer.EndListElement();
-        }
-        writer.EndList();
-        return unsupported;
     }
 
-    /// <summary>The DedicatedAttributes group: String01..String10, each the last value of its attribute, or null.</summary>
-    private static void WriteDedicated(RecordWriter writer, int field, RepeatedField<KeyValue>? attributes, int[] classes, int attributeCount,
-        int columnCount)
-    {
-        writer.BeginField(field);
-        writer.BeginGroup();
-        for (var column = 0; column < columnCount; column++)
-        {
-            var last = LastOfClass(classes, attributeCount, DedicatedBase + column);
-            if (last >= 0)
-            {
-                WriteString(writer, column, attributes![last].Value.StringValue);
-            }
-        }
-        writer.EndGroup();
-        writer.EndField();
-    }
+    internal static bool IsGeneric(int[]? classes, int index) => classes is null || classes[index] == Generic;
 
     private static int LastOfClass(int[] classes, int count, int wanted)
     {
@@ -606,15 +501,4 @@ public sealed class TraceRowWriter
     }
 
     internal static string UnsupportedJson(AnyValue? value) => UnsupportedValueJson.Format(value ?? new AnyValue());
-
-    private static void WriteString(RecordWriter writer, int field, string value) => writer.WriteStringField(field, value);
-
-    private static void WriteBytes(RecordWriter writer, int field, ByteString value) => writer.WriteBytesField(field, value.Span);
-
-    private static void WriteInt32(RecordWriter writer, int field, int value) => writer.WriteInt32Field(field, value);
-
-    private static void WriteInt64(RecordWriter writer, int field, long value) => writer.WriteInt64Field(field, value);
-
-    /// <summary>UINT_64 columns hold the unsigned value's bits in INT64.</summary>
-    private static void WriteUInt64(RecordWriter writer, int field, ulong value) => WriteInt64(writer, field, unchecked((long)value));
 }

@@ -59,6 +59,28 @@ public sealed class RecordWriter
     /// <summary>Records completed so far in this row group.</summary>
     public long RecordCount { get; private set; }
 
+    /// <summary>
+    /// The writer of column <paramref name="index"/> (<see cref="ColumnDescriptor.Index"/>), for a shredder that knows its
+    /// schema's levels up front and writes a whole record straight into the columns (one value or null per entry,
+    /// with explicit levels) instead of walking fields: no field tracking, no missing-field walks. Such a record is
+    /// announced with <see cref="CountDirectRecord"/>; it must give every column the same rows, as a record written
+    /// through this writer would, or <see cref="RowGroupWriter.Complete"/> rejects the row group.
+    /// </summary>
+    public ColumnWriter Column(int index)
+    {
+        if (_inRecord) ThrowState("Column: a record is being written through BeginRecord/EndRecord");
+        return (uint)index < (uint)_columns.Length
+            ? _columns[index]
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"the schema has {_columns.Length} columns");
+    }
+
+    /// <summary>Counts a record that was written directly into the columns (<see cref="Column"/>).</summary>
+    public void CountDirectRecord()
+    {
+        if (_inRecord) ThrowState("CountDirectRecord: a record is being written through BeginRecord/EndRecord");
+        RecordCount++;
+    }
+
     internal void Reset()
     {
         RecordCount = 0;
