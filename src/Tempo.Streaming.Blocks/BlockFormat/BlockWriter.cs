@@ -45,7 +45,9 @@ public sealed class BlockWriter
     /// <summary>
     /// Writes the block of <paramref name="tenant"/> holding <paramref name="fragments"/> (any order, several fragments
     /// per trace allowed), or finds it already written. <paramref name="lineage"/> names the log range and gives the
-    /// block ID; <paramref name="dedicatedColumns"/> are recorded in meta.json and decide the spare columns.
+    /// block ID; <paramref name="dedicatedColumns"/> (the tenant's configured ones) take the spare columns first, then,
+    /// with <see cref="BlockWriterOptions.AutoDedicatedColumns"/>, the block's most frequent string attributes fill the
+    /// rest; meta.json records the final list.
     /// </summary>
     /// <exception cref="ArgumentException">No fragment holds a span (an empty block is never written).</exception>
     public async Task<BlockWriteResult> WriteAsync(string tenant, IngestLineage lineage, IReadOnlyList<DedicatedColumn> dedicatedColumns,
@@ -75,6 +77,11 @@ public sealed class BlockWriter
         {
             throw new ArgumentException(
                 $"block for tenant '{tenant}' from {lineage.Topic}/{lineage.Partition} offsets {lineage.FirstOffset}..{lineage.LastOffset} has no spans; an empty block is never written");
+        }
+
+        if (_options.AutoDedicatedColumns)
+        {
+            dedicatedColumns = DedicatedColumnSelector.Select(dedicatedColumns, traces, static entry => entry.Trace);
         }
 
         var meta = new BlockMeta

@@ -26,6 +26,18 @@ public sealed record BlockWriterOptions
     /// <summary>Codec level; null = <see cref="VParquet4WriterOptions.DefaultZstdLevel"/> for zstd, the codec default otherwise.</summary>
     public int? CompressionLevel { get; init; }
 
+    /// <summary>
+    /// Fill the spare dedicated columns (String01..String10 per scope) that the caller's dedicated columns leave free with
+    /// the block's most frequent string attributes (<see cref="DedicatedColumnSelector"/>); meta.json records the final
+    /// list, so Tempo and <see cref="BlockReader"/> read every block with its own mapping, and TraceQL on those attributes
+    /// reads one column instead of the generic lists. Off by default because it does not make blocks smaller: on the shop
+    /// workload (20,000 traces, 346,551 spans) 10 span + 9 resource columns made the block 52.7 → 53.1 B/span (48.8 →
+    /// 49.6 without the page entry limit), one column (server.address) +0.4. An attribute in the generic lists costs
+    /// little there because its key, type and value repeat with the span's other attributes, which zstd matches as a
+    /// whole, while a column of its own pays again for which spans carry it.
+    /// </summary>
+    public bool AutoDedicatedColumns { get; init; }
+
     /// <summary>Where data.parquet is staged before the upload; null = the system temp folder.</summary>
     public string? TempDirectory { get; init; }
 
