@@ -50,14 +50,14 @@ public sealed partial class ColumnChunkReader
         EnsureLevelCapacity(_end + count);
         if (_maxRepetitionLevel > 0)
         {
-            _levelDecoder.Reset(page.RepetitionLevels, Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
-            _levelDecoder.Skip(firstEntry);
+            _levelDecoder.Reset(page.RepetitionLevelsFrom(firstRow, out var runEntry), Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
+            _levelDecoder.Skip(firstEntry - runEntry);
             _levelDecoder.Read(_repetitionLevels.AsSpan(_end, count));
         }
         if (_maxDefinitionLevel > 0)
         {
-            _levelDecoder.Reset(page.DefinitionLevels, Encodings.BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
-            _levelDecoder.Skip(firstEntry);
+            _levelDecoder.Reset(page.DefinitionLevelsFrom(firstRow, out var runEntry), Encodings.BitPacking.RequiredBitWidth((ulong)_maxDefinitionLevel));
+            _levelDecoder.Skip(firstEntry - runEntry);
             _levelDecoder.Read(_definitionLevels.AsSpan(_end, count));
         }
         var valueCount = CheckLevels(count, page.FileOffset);

@@ -100,9 +100,10 @@ internal static class DataPageDecoding
     {
         var column = info.Column;
         int[]? rowEntryStarts = null;
+        int[]? repetitionCheckpoints = null;
         if (column.MaxRepetitionLevel > 0)
         {
-            rowEntryStarts = RowStarts.FindRowStarts(repetition.Span, BitPacking.RequiredBitWidth((ulong)column.MaxRepetitionLevel), entries, rows);
+            rowEntryStarts = RowStarts.FindRowStarts(repetition.Span, BitPacking.RequiredBitWidth((ulong)column.MaxRepetitionLevel), entries, rows, out repetitionCheckpoints);
         }
         else if (entries != rows)
         {
@@ -110,11 +111,13 @@ internal static class DataPageDecoding
         }
 
         int[]? rowValueStarts = null;
+        int[]? definitionCheckpoints = null;
         var valueCount = entries;
         if (column.MaxDefinitionLevel > 0)
         {
             rowValueStarts = RowStarts.FindValueStarts(
-                definition.Span, BitPacking.RequiredBitWidth((ulong)column.MaxDefinitionLevel), column.MaxDefinitionLevel, entries, rowEntryStarts, rows, out valueCount);
+                definition.Span, BitPacking.RequiredBitWidth((ulong)column.MaxDefinitionLevel), column.MaxDefinitionLevel, entries, rowEntryStarts, rows,
+                out valueCount, out definitionCheckpoints);
         }
 
         ColumnBatch? decoded = null;
@@ -138,7 +141,7 @@ internal static class DataPageDecoding
             }
         }
         return new DecodedDataPage(pageOffset, entries, rows, valueCount, repetition, definition, encoding, values, decoded, rowEntryStarts, rowValueStarts,
-            valuesAreEntries: valueCount == entries, retainedBytes);
+            valuesAreEntries: valueCount == entries, repetitionCheckpoints, definitionCheckpoints, retainedBytes);
     }
 
     /// <summary>Encodings whose value i can be reached without decoding the ones before it (run headers aside).</summary>

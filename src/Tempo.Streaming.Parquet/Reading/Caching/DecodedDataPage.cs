@@ -15,12 +15,16 @@ internal sealed class DecodedDataPage : CachedPage
     private readonly int[]? _rowEntryStarts;  // rows + 1 entries; null when every entry is a row (no repetition)
     private readonly int[]? _rowValueStarts;  // rows + 1 entries; null when values = entries or the page has no values
     private readonly bool _valuesAreEntries;
+    private readonly int[]? _repetitionCheckpoints; // per RowStarts.CheckpointRows rows: (run byte offset, run's first entry)
+    private readonly int[]? _definitionCheckpoints;
 
     public DecodedDataPage(
         long fileOffset, int entries, int rows, int values, ReadOnlyMemory<byte> repetitionLevels, ReadOnlyMemory<byte> definitionLevels,
         Encoding encoding, ReadOnlyMemory<byte> encodedValues, ColumnBatch? decodedValues, int[]? rowEntryStarts, int[]? rowValueStarts,
-        bool valuesAreEntries, long retainedBytes)
+        bool valuesAreEntries, int[]? repetitionCheckpoints, int[]? definitionCheckpoints, long retainedBytes)
     {
+        _repetitionCheckpoints = repetitionCheckpoints;
+        _definitionCheckpoints = definitionCheckpoints;
         FileOffset = fileOffset;
         Entries = entries;
         Rows = rows;
@@ -34,6 +38,7 @@ internal sealed class DecodedDataPage : CachedPage
         _rowValueStarts = rowValueStarts;
         _valuesAreEntries = valuesAreEntries;
         SizeBytes = 256 + retainedBytes + 4L * (rowEntryStarts?.Length ?? 0) + 4L * (rowValueStarts?.Length ?? 0)
+            + 4L * (repetitionCheckpoints?.Length ?? 0) + 4L * (definitionCheckpoints?.Length ?? 0)
             + (decodedValues is null ? 0 : DecodedSizes.Of(decodedValues));
     }
 
@@ -65,6 +70,25 @@ internal sealed class DecodedDataPage : CachedPage
 
     /// <summary>Level entry at which local row <paramref name="row"/> starts (<see cref="Entries"/> for row = <see cref="Rows"/>).</summary>
     public int EntryStart(int row) => _rowEntryStarts is null ? row : _rowEntryStarts[row];
+
+    /// <summary>The repetition levels from the run holding row <paramref name="row"/>'s first entry (or an earlier
+    /// one), and the entry that run starts at: decoding from there skips at most a few rows' runs.</summary>
+    public ReadOnlyMemory<byte> RepetitionLevelsFrom(int row, out int firstEntry) => LevelsFrom(RepetitionLevels, _repetitionCheckpoints, row, out firstEntry);
+
+    /// <inheritdoc cref="RepetitionLevelsFrom"/>
+    public ReadOnlyMemory<byte> DefinitionLevelsFrom(int row, out int firstEntry) => LevelsFrom(DefinitionLevels, _definitionCheckpoints, row, out firstEntry);
+
+    private static ReadOnlyMemory<byte> LevelsFrom(ReadOnlyMemory<byte> levels, int[]? checkpoints, int row, out int firstEntry)
+    {
+        var checkpoint = row / RowStarts.CheckpointRows;
+        if (checkpoints is null || 2 * checkpoint >= checkpoints.Length)
+        {
+            firstEntry = 0;
+            return levels;
+        }
+        firstEntry = checkpoints[2 * checkpoint + 1];
+        return levels[checkpoints[2 * checkpoint]..];
+    }
 
     /// <summary>Value index at which local row <paramref name="row"/> starts.</summary>
     public int ValueStart(int row) => _rowValueStarts is not null ? _rowValueStarts[row] : _valuesAreEntries ? EntryStart(row) : 0;

@@ -20,15 +20,20 @@ internal static class RowStarts
     /// <remarks>Optimized at once (no tier-0 JIT): it runs once per page, over tens of thousands of levels, mostly in
     /// the first lookups of a process, which tiered compilation would serve with unoptimized loops.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int[] FindRowStarts(ReadOnlySpan<byte> repetitionLevels, int bitWidth, int entries, int rows)
+    /// <param name="checkpoints">For every <see cref="CheckpointRows"/>-th row, the byte offset of the run holding its
+    /// first entry and that run's first entry (pairs), so a reader enters the levels there instead of at the page start.</param>
+    public static int[] FindRowStarts(ReadOnlySpan<byte> repetitionLevels, int bitWidth, int entries, int rows, out int[] checkpoints)
     {
         var starts = new int[rows + 1];
+        checkpoints = new int[2 * CheckpointCount(rows)];
         var found = 0;
         var position = 0;
         var entry = 0;
         var word = new WordLayout(bitWidth);
         while (entry < entries)
         {
+            var runAt = position;
+            var rowsBefore = found;
             var header = ReadHeader(repetitionLevels, ref position, bitWidth, out var value, out var packedStart, out var count);
             count = Math.Min(count, entries - entry);
             if ((header & 1) == 0)
@@ -56,6 +61,7 @@ internal static class RowStarts
                     starts[found++] = entry + i;
                 }
             }
+            MarkCheckpoints(checkpoints, rowsBefore, found, runAt, entry);
             entry += count;
         }
         if (found != rows) throw new ParquetFormatException($"the page holds {found} rows, the page index gives it {rows}");
@@ -72,9 +78,12 @@ internal static class RowStarts
     /// <remarks>A level above the maximum is reported where the run says so; inside a bit-packed group it is caught
     /// when its row is read (the chunk reader checks every level it hands out).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int[]? FindValueStarts(ReadOnlySpan<byte> definitionLevels, int bitWidth, int maxDefinition, int entries, int[]? rowEntryStarts, int rows, out int totalValues)
+    /// <param name="checkpoints">As <see cref="FindRowStarts"/> gives them, for the definition levels.</param>
+    public static int[]? FindValueStarts(
+        ReadOnlySpan<byte> definitionLevels, int bitWidth, int maxDefinition, int entries, int[]? rowEntryStarts, int rows, out int totalValues, out int[] checkpoints)
     {
         var starts = new int[rows + 1];
+        checkpoints = new int[2 * CheckpointCount(rows)];
         var row = 0;
         var defined = 0;
         var position = 0;
@@ -83,6 +92,8 @@ internal static class RowStarts
         var full = word.LowBits * (uint)maxDefinition; // the maximum in every field of a word
         while (entry < entries)
         {
+            var runAt = position;
+            var rowsBefore = row;
             var header = ReadHeader(definitionLevels, ref position, bitWidth, out var value, out var packedStart, out var count);
             count = Math.Min(count, entries - entry);
             var end = entry + count;
@@ -120,6 +131,7 @@ internal static class RowStarts
                     else if (level > (uint)maxDefinition) throw new ParquetFormatException($"a definition level exceeds the column's maximum {maxDefinition}");
                 }
             }
+            MarkCheckpoints(checkpoints, rowsBefore, row, runAt, entry);
             entry = end;
         }
         totalValues = defined;
@@ -244,6 +256,22 @@ internal static class RowStarts
     /// <summary>Value <paramref name="index"/> of a bit-packed run (LSB first within little-endian bytes).</summary>
     private static uint PackedValue(ReadOnlySpan<byte> data, int packedStart, int index, int bitWidth)
         => (uint)BitPacking.ReadBits(data, (long)packedStart * 8 + (long)index * bitWidth, bitWidth);
+
+    /// <summary>Rows between level checkpoints: entering a page's levels costs at most this many rows' runs.</summary>
+    public const int CheckpointRows = 16;
+
+    public static int CheckpointCount(int rows) => (rows + CheckpointRows - 1) / CheckpointRows;
+
+    /// <summary>Records the run at byte <paramref name="runAt"/> (first entry <paramref name="runEntry"/>) for the
+    /// checkpoint rows among rows <paramref name="fromRow"/> .. <paramref name="toRow"/> - 1, which start in it.</summary>
+    private static void MarkCheckpoints(int[] checkpoints, int fromRow, int toRow, int runAt, int runEntry)
+    {
+        for (var row = (fromRow + CheckpointRows - 1) / CheckpointRows * CheckpointRows; row < toRow; row += CheckpointRows)
+        {
+            checkpoints[2 * (row / CheckpointRows)] = runAt;
+            checkpoints[2 * (row / CheckpointRows) + 1] = runEntry;
+        }
+    }
 
     private static void TooManyRows(int rows) => throw new ParquetFormatException($"the page holds more than the {rows} rows the page index gives it");
 }
