@@ -8,7 +8,8 @@ namespace Tempo.Streaming.Parquet;
 /// Opens a Parquet file through ranged reads: the tail (footer guess), then the footer's remainder if it is bigger.
 /// Column chunks and page indexes are fetched only when asked for, one ranged read each; a row read
 /// (<see cref="RecordReader.OpenRowsAsync"/>) fetches only the pages holding its rows. Thread-safe: what it caches
-/// (page indexes, a size-bounded set of decoded dictionaries, the tail read at open) is shared by concurrent reads.
+/// (page indexes, the tail read at open) is shared by concurrent reads; decoded pages of row reads go to the
+/// <see cref="PageCache"/> of its options, shared with other files.
 /// </summary>
 public sealed partial class ParquetFileReader
 {

@@ -40,9 +40,10 @@ public sealed class RecordReader
     /// <summary>
     /// A reader over rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="rowCount"/> - 1
     /// of one row group (trace by ID reads one row). Where a chunk has a page index only the pages holding those rows
-    /// are fetched and decoded, plus its dictionary page unless the file reader has it cached; every fetch of the call
-    /// goes out at once, close ranges merged (<see cref="ParquetReadOptions"/>). Chunks without a page index are read
-    /// whole, as <see cref="OpenAsync"/> does.
+    /// are used, taken from the <see cref="ParquetReadOptions.PageCache"/> when decoded before (with the chunk's
+    /// dictionary), else fetched (every fetch of the call at once, close ranges merged), decoded and cached; from a
+    /// cached page only the rows' own entries are decoded. Chunks without a page index are read whole, as
+    /// <see cref="OpenAsync"/> does.
     /// </summary>
     public static async Task<RecordReader> OpenRowsAsync(
         ParquetFileReader file, int rowGroup, long firstRow, long rowCount = 1, IReadOnlyList<int>? columns = null, CancellationToken cancellationToken = default)
