@@ -3,7 +3,8 @@
 #   write        spans/s writing a block (combine, sort, encode, compress, data.parquet + bloom + index + meta.json)
 #                over wall time and over process CPU time (the per-core rate)
 #   stored       data.parquet bytes per span, and per column family (ids, times, attributes, names, structure, other)
-#   trace by ID  p50/p99 over random known IDs from the block (block reader warm), local folder and S3 (s3rver)
+#   trace by ID  p50/p99 over random known IDs from the block: a first "warming" pass (many lookups are the first to touch
+#                their pages) and a second "warm" pass (the page cache holds what the first pass read), local folder and S3 (s3rver)
 # Each run writes its own block and deletes it after measuring; s3rver runs on a free loopback port in a temp folder.
 #
 # Usage: scripts/bench-blocks.sh [-n runs] [-t traces] [-q lookups] [-z zstd|snappy|gzip|none] [--only "local s3"] [--no-build]
