@@ -48,12 +48,22 @@ public sealed class TraceRowWriter
     private readonly DedicatedColumnMapping _resourceColumns;
     private readonly DedicatedColumnMapping _spanColumns;
     private readonly NestedSetModel _nestedSet = new();
+    private readonly AttributeWriter _attributeWriter = new();
 
     // the column writers of the record writer last written to (they belong to its file writer and outlive row groups)
     private RecordWriter? _writer;
     private ColumnWriter[] _columns = [];
 
     private Span[] _spans = new Span[64];
+
+    // Repetition level of each span's first entry, and whether every resource has scopes and every scope spans: then
+    // the span-level columns get exactly one entry per span at these levels, and a column with no value in the whole
+    // trace (events and links of spans without them, unassigned dedicated columns) is written in bulk (WriteNulls).
+    private byte[] _spanRepetition = new byte[64];
+    private bool _oneEntryPerSpan;
+    private bool _anyEvents;
+    private bool _anyLinks;
+    private byte[] _resourceRepetition = new byte[8];
     private int[] _attributeClass = new int[32];
     private string[] _serviceNames = new string[8];
     private uint[] _serviceSpans = new uint[8];
@@ -79,6 +89,7 @@ public sealed class TraceRowWriter
         var connected = _nestedSet.Assign(_spans, spanCount);
 
         WriteTraceLevel(columns, traceId, start, end, rootSpan, rootResource);
+        WriteBulkNulls(columns, trace.ResourceSpans.Count, spanCount);
 
         _spanIndex = 0;
         var batches = trace.ResourceSpans;
@@ -121,22 +132,34 @@ public sealed class TraceRowWriter
         _serviceCount = 0;
         var count = 0;
         var batches = trace.ResourceSpans;
+        var oneEntryPerSpan = batches.Count > 0;
+        var anyEvents = false;
+        var anyLinks = false;
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
             var stats = ServiceStatsSlot(ServiceNameOf(batch));
             var scopes = batch.ScopeSpans;
+            oneEntryPerSpan &= scopes.Count > 0;
             for (var s = 0; s < scopes.Count; s++)
             {
                 var spans = scopes[s].Spans;
+                oneEntryPerSpan &= spans.Count > 0;
                 for (var i = 0; i < spans.Count; i++)
                 {
                     var span = spans[i];
                     if (count == _spans.Length)
                     {
                         Array.Resize(ref _spans, _spans.Length * 2);
+                        Array.Resize(ref _spanRepetition, _spans.Length);
                     }
+                    // the span starts the row, its resource, its scope, or repeats in its scope's list
+                    _spanRepetition[count] = (byte)(i > 0 ? VParquet4Columns.SpanDepth
+                        : s > 0 ? VParquet4Columns.ScopeDepth
+                        : b > 0 ? VParquet4Columns.ResourceDepth : 0);
                     _spans[count++] = span;
+                    anyEvents |= span.Events.Count > 0;
+                    anyLinks |= span.Links.Count > 0;
 
                     if (start == 0 || span.StartTimeUnixNano < start)
                     {
@@ -160,7 +183,64 @@ public sealed class TraceRowWriter
                 }
             }
         }
+        _oneEntryPerSpan = oneEntryPerSpan;
+        _anyEvents = anyEvents;
+        _anyLinks = anyLinks;
         return count;
+    }
+
+    /// <summary>
+    /// The columns that hold no value anywhere in the trace, in bulk: the unassigned dedicated columns (one null per
+    /// resource / per span) and, when no span has any, the events' and links' columns (an empty list per span). The
+    /// per-element writers skip exactly these (<see cref="BulkEvents"/>, <see cref="BulkLinks"/>).
+    /// </summary>
+    private void WriteBulkNulls(ColumnWriter[] columns, int batchCount, int spanCount)
+    {
+        if (batchCount > 0)
+        {
+            if (_resourceRepetition.Length < batchCount)
+            {
+                _resourceRepetition = new byte[Math.Max(batchCount, _resourceRepetition.Length * 2)];
+            }
+            // the first resource starts the row, the others repeat in the rs list
+            var resources = _resourceRepetition.AsSpan(0, batchCount);
+            resources.Fill(VParquet4Columns.ResourceDepth);
+            resources[0] = 0;
+            for (var column = _resourceColumns.Count; column < DedicatedColumnMapping.SpareStringColumns; column++)
+            {
+                columns[VParquet4Columns.ResourceFirstDedicated + column].WriteNulls(VParquet4Columns.ResourceDepth, resources);
+            }
+        }
+        if (!_oneEntryPerSpan)
+        {
+            return;
+        }
+        var spans = _spanRepetition.AsSpan(0, spanCount);
+        for (var column = _spanColumns.Count; column < DedicatedColumnMapping.SpareStringColumns; column++)
+        {
+            columns[VParquet4Columns.SpanFirstDedicated + column].WriteNulls(VParquet4Columns.SpanDepth, spans);
+        }
+        if (BulkEvents)
+        {
+            BulkNulls(columns, VParquet4Columns.Events, VParquet4Columns.EventDepth - 1, spans);
+        }
+        if (BulkLinks)
+        {
+            BulkNulls(columns, VParquet4Columns.Links, VParquet4Columns.EventDepth - 1, spans);
+        }
+    }
+
+    private bool BulkEvents => _oneEntryPerSpan && !_anyEvents;
+
+    private bool BulkLinks => _oneEntryPerSpan && !_anyLinks;
+
+    private static void BulkNulls(ColumnWriter[] columns, ColumnRange range, int definitionLevel, ReadOnlySpan<byte> repetitionLevels)
+    {
+        var end = range.First + range.Count;
+        for (var c = range.First; c < end; c++)
+        {
+            columns[c].WriteNulls(definitionLevel, repetitionLevels);
+        }
     }
 
     private void WriteTraceLevel(ColumnWriter[] columns, ReadOnlySpan<byte> traceId, ulong start, ulong end, Span? rootSpan,
@@ -262,7 +342,7 @@ public sealed class TraceRowWriter
             }
         }
 
-        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.ResourceAttrs, attributes, classes, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ResourceAttrs, attributes, classes, repetition);
         columns[VParquet4Columns.ResourceDroppedAttributesCount].WriteInt32(unchecked((int)(resource?.DroppedAttributesCount ?? 0)) + dropped, repetition);
         columns[VParquet4Columns.ResourceServiceName].WriteString(serviceName >= 0 ? attributes![serviceName].Value.StringValue : "", repetition);
 
@@ -271,10 +351,11 @@ public sealed class TraceRowWriter
             OptionalString(columns[VParquet4Columns.ResourceFirstWellKnownOptional + column], attributes, LastOfClass(classes, attributeCount, 1 + column),
                 defined, repetition);
         }
-        for (var column = 0; column < DedicatedColumnMapping.SpareStringColumns; column++)
+        // the unassigned dedicated columns were written in bulk (WriteBulkNulls)
+        for (var column = 0; column < _resourceColumns.Count; column++)
         {
-            var last = column < _resourceColumns.Count ? LastOfClass(classes, attributeCount, DedicatedBase + column) : -1;
-            OptionalString(columns[VParquet4Columns.ResourceFirstDedicated + column], attributes, last, defined, repetition);
+            OptionalString(columns[VParquet4Columns.ResourceFirstDedicated + column], attributes,
+                LastOfClass(classes, attributeCount, DedicatedBase + column), defined, repetition);
         }
     }
 
@@ -284,7 +365,7 @@ public sealed class TraceRowWriter
         var scope = scopeSpans.Scope;
         columns[VParquet4Columns.ScopeName].WriteString(scope?.Name ?? "", repetition);
         columns[VParquet4Columns.ScopeVersion].WriteString(scope?.Version ?? "", repetition);
-        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.ScopeAttrs, scope?.Attributes, classes: null, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ScopeAttrs, scope?.Attributes, classes: null, repetition);
         columns[VParquet4Columns.ScopeDroppedAttributesCount].WriteInt32(unchecked((int)(scope?.DroppedAttributesCount ?? 0)) + dropped, repetition);
 
         var spans = scopeSpans.Spans;
@@ -353,11 +434,11 @@ public sealed class TraceRowWriter
             }
         }
 
-        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.SpanAttrs, attributes, classes, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.SpanAttrs, attributes, classes, repetition);
         columns[VParquet4Columns.SpanDroppedAttributesCount].WriteInt32(unchecked((int)span.DroppedAttributesCount) + dropped, repetition);
 
         var events = span.Events;
-        if (events.Count == 0)
+        if (events.Count == 0 && !BulkEvents)
         {
             Nulls(columns, VParquet4Columns.Events, VParquet4Columns.EventDepth - 1, repetition);
         }
@@ -368,7 +449,7 @@ public sealed class TraceRowWriter
         columns[VParquet4Columns.DroppedEventsCount].WriteInt32(unchecked((int)span.DroppedEventsCount), repetition);
 
         var links = span.Links;
-        if (links.Count == 0)
+        if (links.Count == 0 && !BulkLinks)
         {
             Nulls(columns, VParquet4Columns.Links, VParquet4Columns.EventDepth - 1, repetition);
         }
@@ -389,27 +470,29 @@ public sealed class TraceRowWriter
             columns[VParquet4Columns.HttpStatusCode].WriteNull(defined, repetition);
         }
 
-        for (var column = 0; column < DedicatedColumnMapping.SpareStringColumns; column++)
+        // the unassigned dedicated columns were written in bulk when the trace has one entry per span
+        var dedicatedColumns = _oneEntryPerSpan ? _spanColumns.Count : DedicatedColumnMapping.SpareStringColumns;
+        for (var column = 0; column < dedicatedColumns; column++)
         {
             var last = column < _spanColumns.Count ? LastOfClass(classes, attributeCount, DedicatedBase + column) : -1;
             OptionalString(columns[VParquet4Columns.SpanFirstDedicated + column], attributes, last, defined, repetition);
         }
     }
 
-    private static void WriteEvent(ColumnWriter[] columns, Span.Types.Event spanEvent, ulong spanStart, int repetition)
+    private void WriteEvent(ColumnWriter[] columns, Span.Types.Event spanEvent, ulong spanStart, int repetition)
     {
         columns[VParquet4Columns.EventTimeSinceStartNano].WriteInt64(unchecked((long)(spanEvent.TimeUnixNano - spanStart)), repetition);
         columns[VParquet4Columns.EventName].WriteString(spanEvent.Name, repetition);
-        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.EventAttrs, spanEvent.Attributes, classes: null, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.EventAttrs, spanEvent.Attributes, classes: null, repetition);
         columns[VParquet4Columns.EventDroppedAttributesCount].WriteInt32(unchecked((int)spanEvent.DroppedAttributesCount) + dropped, repetition);
     }
 
-    private static void WriteLink(ColumnWriter[] columns, Span.Types.Link link, int repetition)
+    private void WriteLink(ColumnWriter[] columns, Span.Types.Link link, int repetition)
     {
         columns[VParquet4Columns.LinkTraceId].WriteBytes(link.TraceId.Span, repetition);
         columns[VParquet4Columns.LinkSpanId].WriteBytes(link.SpanId.Span, repetition);
         columns[VParquet4Columns.LinkTraceState].WriteString(link.TraceState, repetition);
-        var dropped = AttributeWriter.WriteList(columns, VParquet4Columns.LinkAttrs, link.Attributes, classes: null, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.LinkAttrs, link.Attributes, classes: null, repetition);
         columns[VParquet4Columns.LinkDroppedAttributesCount].WriteInt32(unchecked((int)link.DroppedAttributesCount) + dropped, repetition);
     }
 

@@ -72,6 +72,42 @@ internal sealed class LevelRunEncoder
         AddUnbuffered(value);
     }
 
+    /// <summary>Adds <paramref name="count"/> copies of one level (a column of nulls at one definition level).</summary>
+    public void AddRun(int value, int count)
+    {
+        if (_bytes.Length == 0)
+        {
+            for (var i = 0; i < count; i++) AddOne(value);
+            return;
+        }
+        while (count > 0)
+        {
+            if (_byteCount == _bytes.Length) Drain();
+            var n = Math.Min(count, _bytes.Length - _byteCount);
+            _bytes.AsSpan(_byteCount, n).Fill((byte)value);
+            _byteCount += n;
+            count -= n;
+        }
+    }
+
+    /// <summary>Adds the levels of <paramref name="values"/> in order (already checked by the caller).</summary>
+    public void AddRange(ReadOnlySpan<byte> values)
+    {
+        if (_bytes.Length == 0)
+        {
+            foreach (var value in values) AddOne(value);
+            return;
+        }
+        while (values.Length > 0)
+        {
+            if (_byteCount == _bytes.Length) Drain();
+            var n = Math.Min(values.Length, _bytes.Length - _byteCount);
+            values[..n].CopyTo(_bytes.AsSpan(_byteCount));
+            _byteCount += n;
+            values = values[n..];
+        }
+    }
+
     private void AddUnbuffered(int value)
     {
         if (_bytes.Length == 0)

@@ -100,6 +100,38 @@ public sealed partial class ColumnWriter
     }
 
     /// <summary>
+    /// Nulls at one definition level, one per entry of <paramref name="repetitionLevels"/>: the same entries as a
+    /// <see cref="WriteNull"/> per level, added in bulk. A schema-specific shredder uses it for a column that has no
+    /// value anywhere in a record (the events of a trace whose spans have none: one null per span, repeating like the
+    /// spans), whose repetition levels it computed once for all such columns.
+    /// </summary>
+    public void WriteNulls(int definitionLevel, ReadOnlySpan<byte> repetitionLevels)
+    {
+        if ((uint)definitionLevel >= (uint)_maxDefinitionLevel) ThrowBadNullDefinitionLevel(definitionLevel);
+        if (_maxRepetitionLevel < byte.MaxValue)
+        {
+            var tooDeep = repetitionLevels.IndexOfAnyInRange((byte)(_maxRepetitionLevel + 1), byte.MaxValue);
+            if (tooDeep >= 0) ThrowBadRepetitionLevel(repetitionLevels[tooDeep]);
+        }
+        while (repetitionLevels.Length > 0)
+        {
+            // Row by row: the first entry of each goes through BeginEntry (rows start there, pages end there), the
+            // rest of the row repeats inside it and is only levels.
+            var rowEnd = repetitionLevels[1..].IndexOf((byte)0);
+            var row = rowEnd < 0 ? repetitionLevels : repetitionLevels[..(rowEnd + 1)];
+            BeginEntry(row[0], definitionLevel);
+            var rest = row[1..];
+            if (rest.Length > 0)
+            {
+                _definitionLevels?.AddRun(definitionLevel, rest.Length);
+                _repetitionLevels?.AddRange(rest);
+                _entryCount += rest.Length;
+            }
+            repetitionLevels = repetitionLevels[row.Length..];
+        }
+    }
+
+    /// <summary>
     /// A null from the record writer, whose levels are valid by construction (below the maximum definition level,
     /// repetition within range, a row started by level 0): no checks on this hottest path.
     /// </summary>
