@@ -12,10 +12,35 @@ public sealed class ByteBuffer : IBufferWriter<byte>
     private byte[] _buffer;
     private int _length;
 
+    // A pooled buffer rents its arrays from ArrayPool<byte>.Shared and gives outgrown ones back: the column writers'
+    // buffers reach megabytes per block, and fresh arrays of that size cost a page fault per 4 KiB (the kernel zeroes
+    // every page) on each block write. Only owners that never hand the array out use it (see ReturnToPool).
+    private readonly bool _pooled;
+
     public ByteBuffer(int initialCapacity = 256)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
         _buffer = initialCapacity == 0 ? [] : new byte[initialCapacity];
+    }
+
+    /// <summary>A buffer whose arrays come from <see cref="ArrayPool{T}.Shared"/>; its owner calls <see cref="ReturnToPool"/>.</summary>
+    internal ByteBuffer(int initialCapacity, bool pooled)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
+        _pooled = pooled;
+        _buffer = initialCapacity == 0 ? [] : pooled ? ArrayPool<byte>.Shared.Rent(initialCapacity) : new byte[initialCapacity];
+    }
+
+    /// <summary>
+    /// Gives a pooled buffer's array back to the pool and empties the buffer (it grows again if written). Spans and
+    /// memories taken from the buffer must no longer be used.
+    /// </summary>
+    internal void ReturnToPool()
+    {
+        if (!_pooled) return;
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _length = 0;
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -135,9 +160,10 @@ public sealed class ByteBuffer : IBufferWriter<byte>
             throw new InvalidOperationException($"a buffer cannot grow to {required} bytes (limit {Array.MaxLength})");
         }
 
-        var newSize = Math.Max(Math.Max((long)_buffer.Length * 2, 256), required);
-        var grown = new byte[Math.Min(newSize, Array.MaxLength)];
+        var newSize = (int)Math.Min(Math.Max(Math.Max((long)_buffer.Length * 2, 256), required), Array.MaxLength);
+        var grown = _pooled ? ArrayPool<byte>.Shared.Rent(newSize) : new byte[newSize];
         _buffer.AsSpan(0, _length).CopyTo(grown);
+        if (_pooled && _buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = grown;
     }
 }

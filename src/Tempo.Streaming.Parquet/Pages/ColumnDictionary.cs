@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -16,20 +17,58 @@ internal sealed class ColumnDictionary
 {
     private readonly PhysicalType _type;
     private readonly int _fixedLength;
-    private int[] _slots = new int[1024]; // entry index + 1; 0 = empty
+    private int[] _slots = RentCleared(1024); // entry index + 1; 0 = empty; a power of two (pool sizes are)
     private int _mask = 1023;
     private long[] _numbers = [];
     private byte[] _bytes = [];
-    private int[] _offsets = [0];
+    private int[] _offsets = [];
     private int[] _hashes = [];
 
     public ColumnDictionary(PhysicalType type, int fixedLength)
     {
         _type = type;
         _fixedLength = fixedLength;
-        if (IsBytes) _hashes = new int[256];
-        else _numbers = new long[256];
-        if (IsBytes) _offsets = new int[257];
+        if (IsBytes) _hashes = ArrayPool<int>.Shared.Rent(256);
+        else _numbers = ArrayPool<long>.Shared.Rent(256);
+        if (IsBytes)
+        {
+            _offsets = ArrayPool<int>.Shared.Rent(257);
+            _offsets[0] = 0; // a rented array is not cleared
+        }
+    }
+
+    /// <summary>
+    /// Gives the tables back to <see cref="ArrayPool{T}.Shared"/> when the file is written (the next file's dictionaries
+    /// rent them instead of faulting in fresh memory); the dictionary must not be used afterwards.
+    /// </summary>
+    public void ReturnBuffers()
+    {
+        Return(ref _slots);
+        Return(ref _numbers);
+        Return(ref _bytes);
+        Return(ref _offsets);
+        Return(ref _hashes);
+    }
+
+    private static void Return<T>(ref T[] array)
+    {
+        if (array.Length > 0) ArrayPool<T>.Shared.Return(array);
+        array = [];
+    }
+
+    private static T[] Regrow<T>(T[] array, int size)
+    {
+        var grown = ArrayPool<T>.Shared.Rent(size);
+        array.CopyTo(grown, 0);
+        if (array.Length > 0) ArrayPool<T>.Shared.Return(array);
+        return grown;
+    }
+
+    private static int[] RentCleared(int size)
+    {
+        var slots = ArrayPool<int>.Shared.Rent(size);
+        Array.Clear(slots);
+        return slots;
     }
 
     public int Count { get; private set; }
@@ -110,13 +149,17 @@ internal sealed class ColumnDictionary
         _ => _offsets[count] + 4L * count,
     };
 
+    /// <summary>The bytes of byte-array entry <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> BytesAt(int index) => _bytes.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index]);
+
     /// <summary>Entry <paramref name="index"/> for the reader-side view of a written dictionary (tests).</summary>
     internal long NumberAt(int index) => _numbers[index];
 
     private int InsertNumber(int slot, long bits)
     {
         var index = Count;
-        if (index == _numbers.Length) Array.Resize(ref _numbers, _numbers.Length * 2);
+        if (index == _numbers.Length) _numbers = Regrow(_numbers, _numbers.Length * 2);
         _numbers[index] = bits;
         _slots[slot] = index + 1;
         Count = index + 1;
@@ -128,10 +171,10 @@ internal sealed class ColumnDictionary
     private int InsertBytes(int slot, int hash, ReadOnlySpan<byte> value)
     {
         var index = Count;
-        if (index + 1 == _offsets.Length) Array.Resize(ref _offsets, _offsets.Length * 2);
-        if (index == _hashes.Length) Array.Resize(ref _hashes, _hashes.Length * 2);
+        if (index + 1 == _offsets.Length) _offsets = Regrow(_offsets, _offsets.Length * 2);
+        if (index == _hashes.Length) _hashes = Regrow(_hashes, _hashes.Length * 2);
         var start = _offsets[index];
-        if (start + value.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(start + value.Length, Math.Max(4096, _bytes.Length * 2)));
+        if (start + value.Length > _bytes.Length) _bytes = Regrow(_bytes, Math.Max(start + value.Length, Math.Max(4096, _bytes.Length * 2)));
         value.CopyTo(_bytes.AsSpan(start));
         _offsets[index + 1] = start + value.Length;
         _hashes[index] = hash;
@@ -144,7 +187,7 @@ internal sealed class ColumnDictionary
 
     private void Rehash()
     {
-        var slots = new int[_slots.Length * 2];
+        var slots = RentCleared(_slots.Length * 2);
         var mask = slots.Length - 1;
         for (var index = 0; index < Count; index++)
         {
@@ -152,6 +195,7 @@ internal sealed class ColumnDictionary
             while (slots[slot] != 0) slot = (slot + 1) & mask;
             slots[slot] = index + 1;
         }
+        ArrayPool<int>.Shared.Return(_slots);
         _slots = slots;
         _mask = mask;
     }

@@ -172,6 +172,39 @@ internal sealed class PageStatistics
         SetByteBounds(min, max);
     }
 
+    /// <summary>
+    /// Byte-array bounds of a dictionary-encoded page from its distinct entries: each entry is compared once instead of
+    /// once per value (attribute keys and values repeat in nearly every span). Same bounds as
+    /// <see cref="ComputeByteArrays"/> over the values, since min and max depend only on the set of values.
+    /// </summary>
+    /// <param name="seen">One stamp per dictionary entry (at least <see cref="ColumnDictionary.Count"/>); an entry whose
+    /// stamp equals <paramref name="stamp"/> was already compared on this page. A fresh stamp per page resets it.</param>
+    public void ComputeDictionaryByteArrays(ColumnDictionary dictionary, ReadOnlySpan<int> indices, Span<int> seen, int stamp)
+    {
+        if (indices.Length == 0) return;
+        var minIndex = indices[0];
+        var maxIndex = minIndex;
+        seen[minIndex] = stamp;
+        var min = dictionary.BytesAt(minIndex);
+        var max = min;
+        for (var i = 1; i < indices.Length; i++)
+        {
+            var index = indices[i];
+            if (seen[index] == stamp) continue;
+            seen[index] = stamp;
+            var value = dictionary.BytesAt(index);
+            if (value.SequenceCompareTo(min) < 0)
+            {
+                min = value;
+            }
+            else if (value.SequenceCompareTo(max) > 0)
+            {
+                max = value;
+            }
+        }
+        SetByteBounds(min, max);
+    }
+
     private void SetByteBounds(ReadOnlySpan<byte> min, ReadOnlySpan<byte> max)
     {
         if (min.Length > MaxBoundLength)

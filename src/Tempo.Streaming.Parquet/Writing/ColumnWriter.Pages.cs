@@ -12,17 +12,19 @@ public sealed partial class ColumnWriter
     private readonly bool _unsigned;
     private readonly PageCompressor _compressor;
 
-    private readonly ByteBuffer _pageBody = new(4096);   // v1: levels + values; v2: values
-    private readonly ByteBuffer _levels = new(256);      // v2 levels (stored uncompressed)
-    private readonly ByteBuffer _compressed = new(4096);
-    private readonly ByteBuffer _header = new(128);
-    private readonly ByteBuffer _chunk = new(4096);      // the data pages of the chunk, headers included
+    private readonly ByteBuffer _pageBody = new(4096, pooled: true);   // v1: levels + values; v2: values
+    private readonly ByteBuffer _levels = new(256, pooled: true);      // v2 levels (stored uncompressed)
+    private readonly ByteBuffer _compressed = new(4096, pooled: true);
+    private readonly ByteBuffer _header = new(128, pooled: true);
+    private readonly ByteBuffer _chunk = new(4096, pooled: true);      // the data pages of the chunk, headers included
     private readonly Thrift.ThriftCompactWriter _headerWriter;
 
     private readonly ColumnDictionary? _dictionary;
     private DictionaryState _dictionaryState;
     private int _dictionaryEntriesUsed;
     private int[] _indices = [];
+    private int[] _seenEntries = [];   // per dictionary entry: the page stamp that last compared it (page bounds)
+    private int _seenStamp;
 
     private readonly PageStatistics _pageStatistics = new();
     private readonly PageStatistics _chunkStatistics = new();
@@ -45,9 +47,19 @@ public sealed partial class ColumnWriter
         var statistics = _pageStatistics;
         statistics.Reset();
         statistics.NullCount = nullCount;
-        if (_settings.WriteStatistics || _settings.WritePageIndex) ComputeMinMax(statistics);
+        var withStatistics = _settings.WriteStatistics || _settings.WritePageIndex;
+        // Byte arrays headed for the dictionary get their bounds from the distinct entries the page uses, once the
+        // indices are known (ComputeDictionaryMinMax); string compares per value were ~2% of a block write.
+        var boundsFromDictionary = withStatistics && _dictionaryState == DictionaryState.Active
+            && _type is PhysicalType.ByteArray or PhysicalType.FixedLenByteArray;
+        if (withStatistics && !boundsFromDictionary) ComputeMinMax(statistics);
 
         var encoding = EncodeValues(out var values);
+        if (boundsFromDictionary)
+        {
+            if (encoding == Encoding.RleDictionary) ComputeDictionaryMinMax(statistics);
+            else ComputeMinMax(statistics);
+        }
         var pageOffset = _chunk.Length;
         if (_settings.PageVersion == DataPageVersion.V1) WriteV1(encoding, values, statistics);
         else WriteV2(encoding, values, statistics, nullCount);
@@ -69,6 +81,24 @@ public sealed partial class ColumnWriter
             case PhysicalType.Double: statistics.ComputeDoubles(_doubles.AsSpan(0, _valueCount)); break;
             default: statistics.ComputeByteArrays(_byteData, _byteOffsets, _valueCount); break;
         }
+    }
+
+    private void ComputeDictionaryMinMax(PageStatistics statistics)
+    {
+        var dictionary = _dictionary!;
+        if (_seenEntries.Length < dictionary.Count)
+        {
+            // Stamps of a regrown array start over: cleared, and the first stamp after that is 1.
+            _seenEntries = Regrow(_seenEntries, Math.Max(dictionary.Count, _seenEntries.Length * 2), 0);
+            Array.Clear(_seenEntries);
+            _seenStamp = 0;
+        }
+        if (++_seenStamp == int.MaxValue)
+        {
+            Array.Clear(_seenEntries);
+            _seenStamp = 1;
+        }
+        statistics.ComputeDictionaryByteArrays(dictionary, _indices.AsSpan(0, _valueCount), _seenEntries, _seenStamp);
     }
 
     /// <summary>Encodes the page's values into <see cref="_compressed"/>-independent scratch and returns the encoding used.</summary>
@@ -110,7 +140,7 @@ public sealed partial class ColumnWriter
         }
     }
 
-    private readonly ByteBuffer _valueScratch = new(4096);
+    private readonly ByteBuffer _valueScratch = new(4096, pooled: true);
     private ByteBuffer? _plainScratch;
 
     /// <summary>A page holds at most this many times <see cref="ParquetWriterOptions.DataPageSize"/> of PLAIN value bytes,
@@ -175,7 +205,7 @@ public sealed partial class ColumnWriter
         }
         else
         {
-            var scratch = _plainScratch ??= new ByteBuffer(4096);
+            var scratch = _plainScratch ??= new ByteBuffer(4096, pooled: true);
             scratch.Clear();
             WritePlainValues(scratch);
             plain = scratch.WrittenSpan;
@@ -196,7 +226,7 @@ public sealed partial class ColumnWriter
         // other readers (DuckDB) reject such a chunk as "missing dictionary".
         if (_valueCount == 0 && _dictionaryEntriesUsed == 0) return false;
         var dictionary = _dictionary!;
-        if (_indices.Length < _valueCount) _indices = new int[Math.Max(_valueCount, _indices.Length * 2)];
+        if (_indices.Length < _valueCount) _indices = Regrow(_indices, Math.Max(_valueCount, _indices.Length * 2), 0);
         var indices = _indices;
         var count = _valueCount;
         switch (_type)
@@ -229,7 +259,7 @@ public sealed partial class ColumnWriter
             _dictionaryState = DictionaryState.FellBack;
             return false;
         }
-WriteDictionaryIndices(indices.AsSpan(0, count), dictionary.Count, output);
+        WriteDictionaryIndices(indices.AsSpan(0, count), dictionary.Count, output);
         if (_dictionaryEntriesUsed == 0 && _pages.Count == 0 && output.Length + dictionary.PlainSize >= _pageValueBytes && count > 0)
         {
             output.Clear();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -70,14 +71,15 @@ public sealed partial class ColumnWriter
         if (_maxRepetitionLevel > 0) _repetitionLevels = new LevelRunEncoder(Encodings.BitPacking.RequiredBitWidth((ulong)_maxRepetitionLevel));
         switch (_type)
         {
-            case PhysicalType.Boolean: _booleans = new bool[256]; break;
-            case PhysicalType.Int32: _int32s = new int[256]; break;
-            case PhysicalType.Int64: _int64s = new long[256]; break;
-            case PhysicalType.Float: _floats = new float[256]; break;
-            case PhysicalType.Double: _doubles = new double[256]; break;
+            case PhysicalType.Boolean: _booleans = ArrayPool<bool>.Shared.Rent(256); break;
+            case PhysicalType.Int32: _int32s = ArrayPool<int>.Shared.Rent(256); break;
+            case PhysicalType.Int64: _int64s = ArrayPool<long>.Shared.Rent(256); break;
+            case PhysicalType.Float: _floats = ArrayPool<float>.Shared.Rent(256); break;
+            case PhysicalType.Double: _doubles = ArrayPool<double>.Shared.Rent(256); break;
             default:
-                _byteData = new byte[4096];
-                _byteOffsets = new int[257];
+                _byteData = ArrayPool<byte>.Shared.Rent(4096);
+                _byteOffsets = ArrayPool<int>.Shared.Rent(257);
+                _byteOffsets[0] = 0; // a rented array is not cleared
                 break;
         }
     }
@@ -273,14 +275,53 @@ public sealed partial class ColumnWriter
     private void GrowBytes(int needed)
     {
         var size = Math.Max(needed, (int)Math.Min(Array.MaxLength, (long)_byteData.Length * 2));
-        Array.Resize(ref _byteData, size);
+        _byteData = Regrow(_byteData, size, _byteData.Length);
     }
 
-    private static T[] Grow<T>(T[] array)
+    private static T[] Grow<T>(T[] array) => Regrow(array, Math.Max(16, array.Length * 2), array.Length);
+
+    /// <summary>
+    /// The page buffers come from <see cref="ArrayPool{T}.Shared"/> and outgrown ones go back: they reach megabytes per
+    /// column and block, and fresh arrays of that size are page-faulted and zeroed by the kernel on every block write.
+    /// The arrays never leave this writer (pages are encoded into its own buffers), so returning them is safe.
+    /// </summary>
+    private static T[] Regrow<T>(T[] array, int size, int keep)
     {
-        var copy = new T[Math.Max(16, array.Length * 2)];
-        array.CopyTo(copy, 0);
-        return copy;
+        var grown = ArrayPool<T>.Shared.Rent(size);
+        array.AsSpan(0, keep).CopyTo(grown);
+        if (array.Length > 0) ArrayPool<T>.Shared.Return(array);
+        return grown;
+    }
+
+    /// <summary>
+    /// Gives every buffer back to the pool once the file is written (<see cref="ParquetFileWriter.Close"/>); the
+    /// next file's writers rent them instead of faulting in new memory.
+    /// </summary>
+    internal void ReturnBuffers()
+    {
+        ReturnArray(ref _booleans);
+        ReturnArray(ref _int32s);
+        ReturnArray(ref _int64s);
+        ReturnArray(ref _floats);
+        ReturnArray(ref _doubles);
+        ReturnArray(ref _byteData);
+        ReturnArray(ref _byteOffsets);
+        ReturnArray(ref _indices);
+        ReturnArray(ref _seenEntries);
+        _pageBody.ReturnToPool();
+        _levels.ReturnToPool();
+        _compressed.ReturnToPool();
+        _header.ReturnToPool();
+        _chunk.ReturnToPool();
+        _valueScratch.ReturnToPool();
+        _plainScratch?.ReturnToPool();
+        _dictionary?.ReturnBuffers();
+    }
+
+    private static void ReturnArray<T>(ref T[] array)
+    {
+        if (array.Length > 0) ArrayPool<T>.Shared.Return(array);
+        array = [];
     }
 
     /// <summary>Empties the page buffer after a flush; arrays are kept for the next page.</summary>

@@ -138,6 +138,8 @@ public sealed class ParquetFileWriter : IDisposable
         WriteRaw(buffer.WrittenSpan);
         Output.Flush();
         _closed = true;
+        // Every chunk is in the output now: the column writers' buffers go back to the shared pool for the next file.
+        foreach (var column in _columns) column.ReturnBuffers();
     }
 
     /// <summary>Closes the file if it is still open and nothing failed; the stream is left open.</summary>
