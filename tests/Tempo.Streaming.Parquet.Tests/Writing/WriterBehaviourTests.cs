@@ -145,6 +145,32 @@ public sealed class WriterBehaviourTests
     }
 
     [Fact]
+    public async Task Dictionary_page_bounds_are_the_bounds_of_the_page_values()
+    {
+        // Bounds of dictionary pages come from the distinct entries each page uses: entries shared between pages, a
+        // dictionary that grows past its first tables, and pages that reuse a page-local set must all give the bounds of
+        // the page's own values.
+        static string Value(int i) => i < 300 ? "a" + (i % 3) : i % 97 == 0 ? "\u00e9" + i : "v" + (i * 7 % 1500);
+        var options = new ParquetWriterOptions { DataPageSize = 1500 };
+        var file = Write(options, 6000, i => (i, i, (ulong)i, i, Value(i), true));
+        Write(options, 6000, i => (i, i, (ulong)i, i, Value(i), true)).Should().Equal(file, "writers reusing pooled buffers write the same bytes");
+
+        var reader = await ParquetFiles.OpenAsync(file);
+        reader.RowGroups[0].Columns[4].Encodings.Should().Contain(Encoding.RleDictionary);
+        var pages = (await reader.ReadPageIndexAsync(0, 4))!.Pages;
+        pages.Count.Should().BeGreaterThan(5);
+        for (var p = 0; p < pages.Count; p++)
+        {
+            var end = p + 1 < pages.Count ? (int)pages[p + 1].FirstRowIndex : 6000;
+            var values = new List<byte[]>();
+            for (var i = (int)pages[p].FirstRowIndex; i < end; i++) values.Add(System.Text.Encoding.UTF8.GetBytes(Value(i)));
+            values.Sort((x, y) => x.AsSpan().SequenceCompareTo(y));
+            pages[p].Min.Should().Equal(values[0], $"page {p}");
+            pages[p].Max.Should().Equal(values[^1], $"page {p}");
+        }
+    }
+
+    [Fact]
     public void Estimated_size_grows_with_the_values_and_resets_per_row_group()
     {
         using var stream = new MemoryStream();
