@@ -116,11 +116,14 @@ internal sealed class TraceFragmentCombiner
 
     private static bool HasSpans(Trace trace)
     {
-        foreach (var batch in trace.ResourceSpans)
+        // Indexed loops: foreach over a RepeatedField allocates an enumerator, and this runs for every trace of a block.
+        var batches = trace.ResourceSpans;
+        for (var i = 0; i < batches.Count; i++)
         {
-            foreach (var scope in batch.ScopeSpans)
+            var scopes = batches[i].ScopeSpans;
+            for (var j = 0; j < scopes.Count; j++)
             {
-                if (scope.Spans.Count > 0)
+                if (scopes[j].Spans.Count > 0)
                 {
                     return true;
                 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Tempo.Streaming.Parquet.Encodings;
 
@@ -70,13 +72,16 @@ public sealed class ByteBuffer : IBufferWriter<byte>
 
     public void Advance(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count > _buffer.Length - _length)
-        {
-            throw new InvalidOperationException($"cannot advance {count} bytes past the end of a {_buffer.Length}-byte buffer at {_length}");
-        }
-
+        // one unsigned compare covers a negative count too; the message is built off the hot path
+        if ((uint)count > (uint)(_buffer.Length - _length)) ThrowBadAdvance(count);
         _length += count;
+    }
+
+    [DoesNotReturn]
+    private void ThrowBadAdvance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        throw new InvalidOperationException($"cannot advance {count} bytes past the end of a {_buffer.Length}-byte buffer at {_length}");
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
@@ -147,13 +152,16 @@ public sealed class ByteBuffer : IBufferWriter<byte>
     /// <summary>Zigzag then ULEB128 (DELTA_BINARY_PACKED's first value and min deltas).</summary>
     public void WriteZigZagLeb128(long value) => WriteUleb128((ulong)((value << 1) ^ (value >> 63)));
 
+    // The check is inlined into every append (encoders call GetSpan/Append per value or run); growing is not.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EnsureFree(int count)
     {
-        if (count <= _buffer.Length - _length)
-        {
-            return;
-        }
+        if (count > _buffer.Length - _length) Grow(count);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int count)
+    {
         var required = (long)_length + count;
         if (required > Array.MaxLength)
         {
