@@ -55,7 +55,7 @@ public sealed class BlocksOnS3Tests : IAsyncLifetime
         var result = await CliProcess.RunAsync(["blocks", "bench", "--traces", "300", "--runs", "1", "--lookups", "20", .. S3Args()]);
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Output.Should().Contain("spans/s wall").And.Contain("bytes/span").And.Contain("trace by ID  p50");
+        result.Output.Should().Contain("spans/s wall").And.Contain("bytes/span").And.Contain("trace by ID  warm p50").And.Contain("warming p50");
         var left = await CliProcess.RunAsync(["blocks", "list", "--tenant", "bench", .. S3Args()]);
         left.Output.Should().Contain("tenant bench: 0 block(s)");
     }
