@@ -65,10 +65,7 @@ public sealed class TraceRowWriter
     private bool _anyLinks;
     private byte[] _resourceRepetition = new byte[8];
     private int[] _attributeClass = new int[32];
-    private string[] _serviceNames = new string[8];
-    private uint[] _serviceSpans = new uint[8];
-    private uint[] _serviceErrors = new uint[8];
-    private int _serviceCount;
+    private readonly ServiceStatsTally _services = new();
     private int _spanIndex;
 
     public TraceRowWriter(IReadOnlyList<DedicatedColumn> dedicatedColumns)
@@ -129,7 +126,7 @@ public sealed class TraceRowWriter
         end = 0;
         rootSpan = null;
         rootResource = null;
-        _serviceCount = 0;
+        _services.Reset();
         var count = 0;
         var batches = trace.ResourceSpans;
         var oneEntryPerSpan = batches.Count > 0;
@@ -138,7 +135,7 @@ public sealed class TraceRowWriter
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
-            var stats = ServiceStatsSlot(ServiceNameOf(batch));
+            var stats = _services.SlotOf(batch);
             var scopes = batch.ScopeSpans;
             oneEntryPerSpan &= scopes.Count > 0;
             for (var s = 0; s < scopes.Count; s++)
@@ -175,11 +172,7 @@ public sealed class TraceRowWriter
                         rootResource = batch;
                     }
 
-                    _serviceSpans[stats]++;
-                    if (span.Status is { Code: Status.Types.StatusCode.Error })
-                    {
-                        _serviceErrors[stats]++;
-                    }
+                    _services.Add(stats, span);
                 }
             }
         }
@@ -276,16 +269,16 @@ public sealed class TraceRowWriter
         columns[VParquet4Columns.RootSpanName].WriteString(rootSpanName);
 
         // The MAP's repeated key_value group, one entry per service: the first starts the row, the others repeat at 1.
-        if (_serviceCount == 0)
+        if (_services.Count == 0)
         {
             Nulls(columns, VParquet4Columns.ServiceStats, 0, 0);
         }
-        for (var i = 0; i < _serviceCount; i++)
+        for (var i = 0; i < _services.Count; i++)
         {
             var repetition = i == 0 ? 0 : 1;
-            columns[VParquet4Columns.ServiceStatsKey].WriteString(_serviceNames[i], repetition);
-            columns[VParquet4Columns.ServiceStatsSpanCount].WriteInt32(unchecked((int)_serviceSpans[i]), repetition);
-            columns[VParquet4Columns.ServiceStatsErrorCount].WriteInt32(unchecked((int)_serviceErrors[i]), repetition);
+            columns[VParquet4Columns.ServiceStatsKey].WriteString(_services.Name(i), repetition);
+            columns[VParquet4Columns.ServiceStatsSpanCount].WriteInt32(_services.SpanCount(i), repetition);
+            columns[VParquet4Columns.ServiceStatsErrorCount].WriteInt32(_services.ErrorCount(i), repetition);
         }
     }
 
@@ -522,7 +515,8 @@ public sealed class TraceRowWriter
 
     internal static bool IsGeneric(int[]? classes, int index) => classes is null || classes[index] == Generic;
 
-    private static int LastOfClass(int[] classes, int count, int wanted)
+    /// <summary>The index of the last attribute classified <paramref name="wanted"/>, or -1 (Tempo keeps the last value).</summary>
+    internal static int LastOfClass(int[] classes, int count, int wanted)
     {
         for (var i = count - 1; i >= 0; i--)
         {
@@ -541,46 +535,6 @@ public sealed class TraceRowWriter
             _attributeClass = new int[Math.Max(count, _attributeClass.Length * 2)];
         }
         return _attributeClass;
-    }
-
-    private int ServiceStatsSlot(string serviceName)
-    {
-        for (var i = 0; i < _serviceCount; i++)
-        {
-            if (string.Equals(_serviceNames[i], serviceName, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-        if (_serviceCount == _serviceNames.Length)
-        {
-            Array.Resize(ref _serviceNames, _serviceCount * 2);
-            Array.Resize(ref _serviceSpans, _serviceCount * 2);
-            Array.Resize(ref _serviceErrors, _serviceCount * 2);
-        }
-        _serviceNames[_serviceCount] = serviceName;
-        _serviceSpans[_serviceCount] = 0;
-        _serviceErrors[_serviceCount] = 0;
-        return _serviceCount++;
-    }
-
-    /// <summary>The resource's ServiceName column value: the last string <c>service.name</c>, else empty.</summary>
-    private static string ServiceNameOf(ResourceSpans batch)
-    {
-        var attributes = batch.Resource?.Attributes;
-        if (attributes is null)
-        {
-            return "";
-        }
-        var name = "";
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Key == WellKnownKeys.ServiceName && attributes[i].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
-            {
-                name = attributes[i].Value.StringValue;
-            }
-        }
-        return name;
     }
 
     internal static string UnsupportedJson(AnyValue? value) => UnsupportedValueJson.Format(value ?? new AnyValue());

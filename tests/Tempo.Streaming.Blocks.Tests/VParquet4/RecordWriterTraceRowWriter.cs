@@ -46,10 +46,7 @@ internal sealed class RecordWriterTraceRowWriter
 
     private Span[] _spans = new Span[64];
     private int[] _attributeClass = new int[32];
-    private string[] _serviceNames = new string[8];
-    private uint[] _serviceSpans = new uint[8];
-    private uint[] _serviceErrors = new uint[8];
-    private int _serviceCount;
+    private readonly ServiceStatsTally _services = new();
     private int _spanIndex;
 
     public RecordWriterTraceRowWriter(IReadOnlyList<DedicatedColumn> dedicatedColumns)
@@ -101,13 +98,13 @@ internal sealed class RecordWriterTraceRowWriter
         end = 0;
         rootSpan = null;
         rootResource = null;
-        _serviceCount = 0;
+        _services.Reset();
         var count = 0;
         var batches = trace.ResourceSpans;
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
-            var stats = ServiceStatsSlot(ServiceNameOf(batch));
+            var stats = _services.SlotOf(batch);
             var scopes = batch.ScopeSpans;
             for (var s = 0; s < scopes.Count; s++)
             {
@@ -135,11 +132,7 @@ internal sealed class RecordWriterTraceRowWriter
                         rootResource = batch;
                     }
 
-                    _serviceSpans[stats]++;
-                    if (span.Status is { Code: Status.Types.StatusCode.Error })
-                    {
-                        _serviceErrors[stats]++;
-                    }
+                    _services.Add(stats, span);
                 }
             }
         }
@@ -178,7 +171,7 @@ internal sealed class RecordWriterTraceRowWriter
         WriteString(writer, TraceFields.RootServiceName, rootServiceName);
         WriteString(writer, TraceFields.RootSpanName, rootSpanName);
 
-        if (_serviceCount == 0)
+        if (_services.Count == 0)
         {
             writer.WriteEmptyGroup(TraceFields.ServiceStats);
         }
@@ -188,14 +181,14 @@ internal sealed class RecordWriterTraceRowWriter
             writer.BeginField(TraceFields.ServiceStats);
             writer.BeginGroup();
             writer.BeginField(WrapperFields.Repeated);
-            for (var i = 0; i < _serviceCount; i++)
+            for (var i = 0; i < _services.Count; i++)
             {
                 writer.BeginGroup();
-                WriteString(writer, WrapperFields.MapKey, _serviceNames[i]);
+                WriteString(writer, WrapperFields.MapKey, _services.Name(i));
                 writer.BeginField(WrapperFields.MapValue);
                 writer.BeginGroup();
-                WriteInt32(writer, ServiceStatsFields.SpanCount, unchecked((int)_serviceSpans[i]));
-                WriteInt32(writer, ServiceStatsFields.ErrorCount, unchecked((int)_serviceErrors[i]));
+                WriteInt32(writer, ServiceStatsFields.SpanCount, _services.SpanCount(i));
+                WriteInt32(writer, ServiceStatsFields.ErrorCount, _services.ErrorCount(i));
                 writer.EndGroup();
                 writer.EndField();
                 writer.EndGroup();
@@ -276,7 +269,7 @@ internal sealed class RecordWriterTraceRowWriter
 
         for (var column = 0; column < WellKnownKeys.ResourceOptional.Length; column++)
         {
-            var last = LastOfClass(classes, attributeCount, 1 + column);
+            var last = TraceRowWriter.LastOfClass(classes, attributeCount, 1 + column);
             if (last >= 0)
             {
                 WriteString(writer, ResourceFields.FirstWellKnownOptional + column, attributes![last].Value.StringValue);
@@ -532,7 +525,7 @@ internal sealed class RecordWriterTraceRowWriter
         writer.BeginGroup();
         for (var column = 0; column < columnCount; column++)
         {
-            var last = LastOfClass(classes, attributeCount, DedicatedBase + column);
+            var last = TraceRowWriter.LastOfClass(classes, attributeCount, DedicatedBase + column);
             if (last >= 0)
             {
                 WriteString(writer, column, attributes![last].Value.StringValue);
@@ -542,18 +535,6 @@ internal sealed class RecordWriterTraceRowWriter
         writer.EndField();
     }
 
-    private static int LastOfClass(int[] classes, int count, int wanted)
-    {
-        for (var i = count - 1; i >= 0; i--)
-        {
-            if (classes[i] == wanted)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private int[] ClassScratch(int count)
     {
         if (_attributeClass.Length < count)
@@ -561,46 +542,6 @@ internal sealed class RecordWriterTraceRowWriter
             _attributeClass = new int[Math.Max(count, _attributeClass.Length * 2)];
         }
         return _attributeClass;
-    }
-
-    private int ServiceStatsSlot(string serviceName)
-    {
-        for (var i = 0; i < _serviceCount; i++)
-        {
-            if (string.Equals(_serviceNames[i], serviceName, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-        if (_serviceCount == _serviceNames.Length)
-        {
-            Array.Resize(ref _serviceNames, _serviceCount * 2);
-            Array.Resize(ref _serviceSpans, _serviceCount * 2);
-            Array.Resize(ref _serviceErrors, _serviceCount * 2);
-        }
-        _serviceNames[_serviceCount] = serviceName;
-        _serviceSpans[_serviceCount] = 0;
-        _serviceErrors[_serviceCount] = 0;
-        return _serviceCount++;
-    }
-
-    /// <summary>The resource's ServiceName column value: the last string <c>service.name</c>, else empty.</summary>
-    private static string ServiceNameOf(ResourceSpans batch)
-    {
-        var attributes = batch.Resource?.Attributes;
-        if (attributes is null)
-        {
-            return "";
-        }
-        var name = "";
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Key == WellKnownKeys.ServiceName && attributes[i].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
-            {
-                name = attributes[i].Value.StringValue;
-            }
-        }
-        return name;
     }
 
     private static void WriteString(RecordWriter writer, int field, string value) => writer.WriteStringField(field, value);
