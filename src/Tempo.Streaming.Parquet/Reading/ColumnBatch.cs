@@ -1,3 +1,5 @@
+using Tempo.Streaming.Parquet.Encodings;
+
 namespace Tempo.Streaming.Parquet;
 
 /// <summary>
@@ -34,4 +36,26 @@ public sealed class ColumnBatch
     public int[] ByteOffsets { get; internal set; } = [0];
 
     public ReadOnlySpan<byte> GetBytes(int valueIndex) => ByteData.AsSpan(ByteOffsets[valueIndex], ByteOffsets[valueIndex + 1] - ByteOffsets[valueIndex]);
+
+    /// <summary>All <paramref name="count"/> values of <paramref name="decoder"/> into fresh arrays of <paramref name="type"/>
+    /// (a dictionary page, or a data page decoded once for the page cache); <paramref name="byteCapacity"/> sizes the byte
+    /// buffer of byte-array values.</summary>
+    internal void DecodeAllValues(ValueDecoder decoder, PhysicalType type, int count, int byteCapacity)
+    {
+        switch (type)
+        {
+            case PhysicalType.Boolean: Booleans = new bool[count]; decoder.ReadBooleans(Booleans); break;
+            case PhysicalType.Int32: Int32s = new int[count]; decoder.ReadInt32s(Int32s); break;
+            case PhysicalType.Int64: Int64s = new long[count]; decoder.ReadInt64s(Int64s); break;
+            case PhysicalType.Float: Floats = new float[count]; decoder.ReadFloats(Floats); break;
+            case PhysicalType.Double: Doubles = new double[count]; decoder.ReadDoubles(Doubles); break;
+            default:
+                var bytes = new ByteBuffer(byteCapacity);
+                var offsets = new int[count + 1];
+                decoder.ReadByteArrays(offsets.AsSpan(1), bytes);
+                ByteData = bytes.ToArray();
+                ByteOffsets = offsets;
+                break;
+        }
+    }
 }

@@ -146,21 +146,7 @@ public sealed partial class ColumnChunkReader
         _plainDecoder.Reset(data, _type, Column.Node.TypeLength);
         try
         {
-            switch (_type)
-            {
-                case PhysicalType.Boolean: dictionary.Booleans = new bool[count]; _plainDecoder.ReadBooleans(dictionary.Booleans); break;
-                case PhysicalType.Int32: dictionary.Int32s = new int[count]; _plainDecoder.ReadInt32s(dictionary.Int32s); break;
-                case PhysicalType.Int64: dictionary.Int64s = new long[count]; _plainDecoder.ReadInt64s(dictionary.Int64s); break;
-                case PhysicalType.Float: dictionary.Floats = new float[count]; _plainDecoder.ReadFloats(dictionary.Floats); break;
-                case PhysicalType.Double: dictionary.Doubles = new double[count]; _plainDecoder.ReadDoubles(dictionary.Doubles); break;
-                default:
-                    var bytes = new ByteBuffer(data.Length);
-                    var offsets = new int[count + 1];
-                    _plainDecoder.ReadByteArrays(offsets.AsSpan(1), bytes);
-                    dictionary.ByteData = bytes.ToArray();
-                    dictionary.ByteOffsets = offsets;
-                    break;
-            }
+            dictionary.DecodeAllValues(_plainDecoder, _type, count, data.Length);
         }
         catch (ParquetFormatException e)
         {

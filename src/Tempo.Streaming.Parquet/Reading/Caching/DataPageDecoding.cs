@@ -177,21 +177,7 @@ internal static class DataPageDecoding
             decoder = new ValueDecoders().For(encoding, column.Type, column.Node.TypeLength, data)
                 ?? throw new ParquetFormatException($"encoding {encoding} is not supported for {column.Type} values");
         }
-        switch (column.Type)
-        {
-            case PhysicalType.Boolean: batch.Booleans = new bool[count]; decoder.ReadBooleans(batch.Booleans); break;
-            case PhysicalType.Int32: batch.Int32s = new int[count]; decoder.ReadInt32s(batch.Int32s); break;
-            case PhysicalType.Int64: batch.Int64s = new long[count]; decoder.ReadInt64s(batch.Int64s); break;
-            case PhysicalType.Float: batch.Floats = new float[count]; decoder.ReadFloats(batch.Floats); break;
-            case PhysicalType.Double: batch.Doubles = new double[count]; decoder.ReadDoubles(batch.Doubles); break;
-            default:
-                var bytes = new ByteBuffer(data.Length);
-                var offsets = new int[count + 1];
-                decoder.ReadByteArrays(offsets.AsSpan(1), bytes);
-                batch.ByteData = bytes.ToArray();
-                batch.ByteOffsets = offsets;
-                break;
-        }
+        batch.DecodeAllValues(decoder, column.Type, count, data.Length);
         return batch;
     }
 
