@@ -30,7 +30,19 @@ internal sealed class LiveStoreMetrics : IDisposable
             description: "Ingest-log records that could not be decoded and were skipped, by partition.");
         ConsumptionPauses = _meter.CreateCounter<long>("tempo_live_store_consumption_paused_total",
             description: "Times consumption paused because unflushed data reached max_live_traces_bytes.");
+        BlocksFlushed = _meter.CreateCounter<long>("tempo_live_store_blocks_flushed_total",
+            description: "Blocks the live store cut and wrote to the backend.");
+        FailedFlushes = _meter.CreateCounter<long>("tempo_live_store_failed_flushes_total",
+            description: "Block cuts that failed (retried from the same range on the next check).");
+        RangesDeleted = _meter.CreateCounter<long>("tempo_live_store_flushed_ranges_deleted_total",
+            description: "Flushed offset ranges removed from the live store after complete_block_timeout.");
     }
+
+    public Counter<long> BlocksFlushed { get; }
+
+    public Counter<long> FailedFlushes { get; }
+
+    public Counter<long> RangesDeleted { get; }
 
     public Counter<long> DiscardedSpans { get; }
 

@@ -41,4 +41,10 @@ public sealed record LiveStoreOptions
 
     /// <summary>RocksDB block cache shared by the column families.</summary>
     public long BlockCacheBytes { get; init; } = 128L << 20;
+
+    /// <summary>When blocks are cut (used when the store is opened with a block writer).</summary>
+    public Flushing.BlockFlushOptions Flush { get; init; } = new();
+
+    /// <summary>The dedicated columns of a tenant's blocks (Tempo's per-tenant <c>parquet_dedicated_columns</c>).</summary>
+    public Func<string, IReadOnlyList<Tempo.Streaming.Blocks.Meta.DedicatedColumn>> DedicatedColumns { get; init; } = static _ => [];
 }

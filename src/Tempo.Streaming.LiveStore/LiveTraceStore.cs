@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Tempo.Streaming.Blocks.BlockFormat;
+using Tempo.Streaming.Blocks.Meta;
 using Tempo.Streaming.Core.Querying;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.LiveStore.Consumption;
+using Tempo.Streaming.LiveStore.Flushing;
 using Tempo.Streaming.LiveStore.Querying;
 using Tempo.Streaming.LiveStore.Storage;
 
@@ -36,6 +39,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
     private readonly BatchApplier _applier;
     private readonly TraceReader _traces;
     private readonly TagIndexReader _tags;
+    private readonly BlockFlusher? _flusher;
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly List<PartitionConsumer> _consumers = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -44,7 +48,8 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
     private int _paused;
     private int _disposed;
 
-    private LiveTraceStore(LiveStoreOptions options, IIngestLog log, LiveStoreDatabase db, ILogger logger, IMeterFactory? meterFactory)
+    private LiveTraceStore(LiveStoreOptions options, IIngestLog log, LiveStoreDatabase db, ILogger logger, IMeterFactory? meterFactory,
+        BlockWriter? blockWriter)
     {
         _options = options;
         _log = log;
@@ -55,19 +60,27 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         _applier = new BatchApplier(db, _live, log.Topic, options.MaxBytesPerTrace);
         _traces = new TraceReader(db);
         _tags = new TagIndexReader(db);
+        if (blockWriter is not null)
+        {
+            var ledger = new RangeLedger(db);
+            _flusher = new BlockFlusher(db, ledger, blockWriter, new FlushedRangeDeleter(db, _live, ledger), log, options.Flush,
+                options.ConsumerGroup, options.DedicatedColumns, logger, _metrics);
+        }
         UnflushedBytesProbe = db.UnflushedBytes;
         _metrics.ObserveLiveTraces(() => _live.Count, () => UnflushedBytesProbe());
     }
 
     /// <summary>Opens (or creates) the database and decides where each partition resumes; call <see cref="Start"/> to consume.</summary>
+    /// <param name="blockWriter">Where cut blocks go; null = this store never flushes (it keeps everything it consumed).</param>
     public static async Task<LiveTraceStore> OpenAsync(LiveStoreOptions options, IIngestLog log, ILogger logger,
-        IMeterFactory? meterFactory, CancellationToken cancellationToken)
+        IMeterFactory? meterFactory, CancellationToken cancellationToken, BlockWriter? blockWriter = null)
     {
+        options.Flush.Validate();
         var db = LiveStoreDatabase.Open(options.Path, options.BlockCacheBytes, options.MaxLiveTracesBytes);
         LiveTraceStore? store = null;
         try
         {
-            store = new LiveTraceStore(options, log, db, logger, meterFactory);
+            store = new LiveTraceStore(options, log, db, logger, meterFactory, blockWriter);
             var partitions = options.Partitions.Count > 0 ? options.Partitions : Enumerable.Range(0, log.PartitionCount).ToArray();
             foreach (var partition in partitions)
             {
@@ -78,6 +91,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
 
                 var (offset, source) = await store.ResumeOffsetAsync(partition, cancellationToken);
                 Log.PartitionResumes(logger, options.Path, partition, offset, source);
+                store._flusher?.InitializeFlushedOffset(partition, offset);
                 store._consumers.Add(new PartitionConsumer(store, log, partition, offset, options, logger));
             }
 
@@ -99,6 +113,9 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         }
     }
 
+    /// <summary>The consumer group this store commits flushed offsets to.</summary>
+    public string ConsumerGroup => _options.ConsumerGroup;
+
     /// <summary>The partitions this store consumes.</summary>
     public IReadOnlyList<int> Partitions => _consumers.Select(c => c.Partition).ToArray();
 
@@ -109,6 +126,83 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         foreach (var consumer in _consumers)
         {
             _running.Add(Task.Run(() => consumer.RunAsync(_stopping.Token)));
+        }
+        if (_flusher is not null && _options.Flush.Enabled)
+        {
+            _running.Add(Task.Run(() => FlushLoopAsync(_stopping.Token)));
+        }
+    }
+
+    /// <summary>Called with every block this store's flush wrote.</summary>
+    public Action<BlockMeta>? BlockWritten
+    {
+        get => _flusher?.BlockWritten;
+        set
+        {
+            if (_flusher is not null) _flusher.BlockWritten = value;
+        }
+    }
+
+    /// <summary>
+    /// Cuts everything consumed so far into blocks now, every partition (<c>/flush</c>). Ranges are per partition and hold
+    /// every tenant's spans, so a flush for one tenant flushes the others' records of the same ranges too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This store does not write blocks.</exception>
+    public async Task<IReadOnlyList<FlushResult>> FlushAsync(CancellationToken cancellationToken)
+    {
+        var flusher = _flusher ?? throw new InvalidOperationException("this live store does not write blocks (no backend is configured for it)");
+        var results = new List<FlushResult>();
+        foreach (var consumer in _consumers)
+        {
+            // The first cut may resume an interrupted one (its range ends earlier); the next takes the rest.
+            while (await flusher.CutNextAsync(consumer.Partition, consumer.NextOffset, force: true, DateTimeOffset.UtcNow, cancellationToken) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+        return results;
+    }
+
+    private async Task FlushLoopAsync(CancellationToken cancellationToken)
+    {
+        var flusher = _flusher!;
+        using var timer = new PeriodicTimer(_options.Flush.CheckInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            foreach (var consumer in _consumers)
+            {
+                try
+                {
+                    // A partition far behind may owe several blocks of max_block_bytes: cut until none is due.
+                    FlushResult? cut;
+                    do
+                    {
+                        cut = await flusher.CutNextAsync(consumer.Partition, consumer.NextOffset, force: false, DateTimeOffset.UtcNow, cancellationToken);
+                    }
+                    while (cut is not null);
+                    await DeleteFlushedRangesAsync(flusher, consumer.Partition, cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Logged and counted by the flusher; the same range is retried on the next tick.
+                }
+            }
+        }
+    }
+
+    private async Task DeleteFlushedRangesAsync(BlockFlusher flusher, int partition, CancellationToken cancellationToken)
+    {
+        foreach (var range in flusher.RangesToDelete(partition, DateTimeOffset.UtcNow))
+        {
+            await _applyLock.WaitAsync(cancellationToken);
+            try
+            {
+                flusher.Delete(range);
+            }
+            finally
+            {
+                _applyLock.Release();
+            }
         }
     }
 

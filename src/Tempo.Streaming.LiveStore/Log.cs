@@ -26,4 +26,24 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "live store closed at {Path}")]
     public static partial void Closed(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information,
+        Message = "partition {Partition}: flushed offsets {First}..{Last} ({Records} records) into {Blocks} block(s)")]
+    public static partial void RangeFlushed(ILogger logger, int partition, long first, long last, long records, int blocks);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error,
+        Message = "partition {Partition}: cutting a block failed; the range is retried on the next check")]
+    public static partial void FlushFailed(ILogger logger, Exception error, int partition);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning,
+        Message = "partition {Partition}: committing offset {Offset} for group {Group} failed; the next flush commits again")]
+    public static partial void CommitFailed(ILogger logger, Exception error, int partition, long offset, string group);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information,
+        Message = "partition {Partition}: deleted flushed offsets {First}..{Last} ({Fragments} fragments) after complete_block_timeout")]
+    public static partial void RangeDeleted(ILogger logger, int partition, long first, long last, int fragments);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information,
+        Message = "partition {Partition}: resuming the interrupted cut of offsets {First}..{Last}")]
+    public static partial void CutResumed(ILogger logger, int partition, long first, long last);
 }

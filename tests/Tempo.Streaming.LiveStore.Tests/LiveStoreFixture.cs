@@ -25,9 +25,18 @@ internal sealed class LiveStoreFixture : IAsyncDisposable
         return change is null ? options : change(options);
     }
 
-    public async Task<LiveTraceStore> OpenStoreAsync(LiveStoreOptions? options = null, bool start = true)
+    /// <summary>A local block backend in the fixture's folder.</summary>
+    public Tempo.Streaming.Blocks.Backend.LocalObjectStore Backend()
     {
-        var store = await LiveTraceStore.OpenAsync(options ?? Options(), Log, NullLogger.Instance, null, CancellationToken.None);
+        var path = Path.Combine(_root, "blocks");
+        Directory.CreateDirectory(path);
+        return new Tempo.Streaming.Blocks.Backend.LocalObjectStore(path);
+    }
+
+    public async Task<LiveTraceStore> OpenStoreAsync(LiveStoreOptions? options = null, bool start = true,
+        Tempo.Streaming.Blocks.BlockFormat.BlockWriter? writer = null)
+    {
+        var store = await LiveTraceStore.OpenAsync(options ?? Options(), Log, NullLogger.Instance, null, CancellationToken.None, writer);
         if (start)
         {
             store.Start();

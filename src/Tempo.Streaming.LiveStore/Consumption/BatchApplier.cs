@@ -42,9 +42,15 @@ internal sealed class BatchApplier : IDisposable
         StoredSpans = 0;
         try
         {
-            foreach (var fragment in prepared.Fragments)
+            var next = 0;
+            foreach (var record in prepared.RecordsRead)
             {
-                ApplyFragment(prepared, fragment, nowTicks);
+                var stored = 0;
+                for (; next < prepared.Fragments.Count && prepared.Fragments[next].Offset == record.Offset; next++)
+                {
+                    if (ApplyFragment(prepared, prepared.Fragments[next], nowTicks)) stored++;
+                }
+                AddRecordToLedger(prepared.Partition, record, stored);
             }
 
             Span<byte> offset = stackalloc byte[8];
@@ -61,7 +67,20 @@ internal sealed class BatchApplier : IDisposable
         }
     }
 
-    private void ApplyFragment(PreparedBatch prepared, in PreparedFragment fragment, long nowTicks)
+    /// <summary>The ledger entry of a record (every record, also one whose fragments were all dropped: a block cut counts it).</summary>
+    private void AddRecordToLedger(int partition, in PreparedRecord record, int storedFragments)
+    {
+        Span<byte> key = stackalloc byte[LiveStoreKeys.RecordKeyLength];
+        Span<byte> value = stackalloc byte[LiveStoreKeys.RecordValueLength];
+        LiveStoreKeys.WriteRecordKey(key, partition, record.Offset);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(value, record.TimestampUnixMs);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value[8..], record.Bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value[12..], storedFragments);
+        _batch.Put(_db.Ledger, key, value);
+    }
+
+    /// <summary>Stores one fragment (false when <c>max_bytes_per_trace</c> discards it).</summary>
+    private bool ApplyFragment(PreparedBatch prepared, in PreparedFragment fragment, long nowTicks)
     {
         var tenantPrefix = fragment.Tenant.Prefix;
         var traceId = fragment.TraceId.Span;
@@ -75,12 +94,16 @@ internal sealed class BatchApplier : IDisposable
         if (_maxBytesPerTrace > 0 && trace.Summary.Bytes + size > _maxBytesPerTrace)
         {
             DiscardedSpans[fragment.Tenant.Tenant] = DiscardedSpans.GetValueOrDefault(fragment.Tenant.Tenant) + fragment.Spans;
-            return;
+            return false;
         }
 
         EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
         _batch.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
+        Span<byte> ledgerKey = stackalloc byte[LiveStoreKeys.LedgerFragmentKeyLength];
+        LiveStoreKeys.WriteLedgerFragmentKey(ledgerKey, prepared.Partition, fragment.Offset, fragment.Index);
+        // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key)
+        _batch.Put(_db.Ledger, ledgerKey, _key.AsSpan(0, tenantPrefix.Length + 16));
 
         trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans,
             new FragmentRef(prepared.Partition, fragment.Offset, fragment.Index));
@@ -100,6 +123,7 @@ internal sealed class BatchApplier : IDisposable
                 _batch.Put(_db.Index, keys.Key(i), default);
             }
         }
+        return true;
     }
 
     private TraceSummary ReadSummary(byte[] tenantPrefix, ReadOnlySpan<byte> traceId)

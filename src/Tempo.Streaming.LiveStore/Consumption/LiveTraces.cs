@@ -65,6 +65,15 @@ internal sealed class LiveTraces
         return expired.Count;
     }
 
+    /// <summary>Forgets one trace (its stored data was deleted after a flush).</summary>
+    public void Remove(in LiveTraceKey key)
+    {
+        if (_traces.Remove(key))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
     /// <summary>Drops everything (after a failed write left cached summaries ahead of the database).</summary>
     public void Clear()
     {

@@ -19,6 +19,9 @@ internal sealed class PreparedBatch
     /// <summary>Records skipped because they could not be decoded: tenant ("" when the key is no tenant), spans counted (at least 1 per record), why.</summary>
     public List<SkippedRecord> Skipped { get; } = [];
 
+    /// <summary>Every record of the batch (skipped ones too), in offset order: the ledger entries of a block cut.</summary>
+    public List<PreparedRecord> RecordsRead { get; } = [];
+
     public int Records { get; set; }
 
     public long RecordBytes { get; set; }
@@ -31,6 +34,7 @@ internal sealed class PreparedBatch
         Fragments.Clear();
         TagKeys.Clear();
         Skipped.Clear();
+        RecordsRead.Clear();
         Records = 0;
         RecordBytes = 0;
     }
@@ -41,6 +45,9 @@ internal sealed class PreparedBatch
 /// <param name="KeysFrom">First of this fragment's keys in <see cref="PreparedBatch.TagKeys"/>.</param>
 internal readonly record struct PreparedFragment(TenantKey Tenant, ReadOnlyMemory<byte> TraceId, ReadOnlyMemory<byte> Bytes,
     long Offset, int Index, int Spans, ulong StartUnixNanos, ulong EndUnixNanos, int KeysFrom, int KeysTo);
+
+/// <summary>A record as the ledger keeps it: where, when it was appended (log timestamp, unix ms), how big.</summary>
+internal readonly record struct PreparedRecord(long Offset, long TimestampUnixMs, int Bytes);
 
 internal readonly record struct SkippedRecord(long Offset, string Tenant, long Spans, string Error);
 

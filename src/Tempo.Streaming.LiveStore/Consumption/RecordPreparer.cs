@@ -38,6 +38,7 @@ internal sealed class RecordPreparer
             batch.Records++;
             batch.RecordBytes += record.Value.Length;
             batch.NextOffset = record.Offset + 1;
+            batch.RecordsRead.Add(new PreparedRecord(record.Offset, record.Timestamp.ToUnixTimeMilliseconds(), record.Value.Length));
             PrepareRecord(record, batch);
         }
     }

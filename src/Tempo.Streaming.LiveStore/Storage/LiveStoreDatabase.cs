@@ -12,9 +12,10 @@ internal sealed class LiveStoreDatabase : IDisposable
     public const string TracesFamily = "traces";
     public const string IndexFamily = "index";
     public const string MetaFamily = "meta";
+    public const string LedgerFamily = "ledger";
 
     /// <summary>Bumped whenever <see cref="LiveStoreKeys"/> changes incompatibly.</summary>
-    public const int LayoutVersion = 2;
+    public const int LayoutVersion = 3;
 
     private LiveStoreDatabase(RocksDatabase db)
     {
@@ -22,6 +23,7 @@ internal sealed class LiveStoreDatabase : IDisposable
         Traces = db.GetColumnFamily(TracesFamily);
         Index = db.GetColumnFamily(IndexFamily);
         Meta = db.GetColumnFamily(MetaFamily);
+        Ledger = db.GetColumnFamily(LedgerFamily);
     }
 
     public RocksDatabase Db { get; }
@@ -31,6 +33,9 @@ internal sealed class LiveStoreDatabase : IDisposable
     public ColumnFamily Index { get; }
 
     public ColumnFamily Meta { get; }
+
+    /// <summary>What each record brought, in offset order (<see cref="LiveStoreKeys"/>): the source of block cuts.</summary>
+    public ColumnFamily Ledger { get; }
 
     /// <param name="memtableBudgetBytes">Memory for data not yet flushed to SST files, all families together; 0 = RocksDB's own limits.</param>
     public static LiveStoreDatabase Open(string path, long blockCacheBytes, long memtableBudgetBytes)
@@ -48,7 +53,7 @@ internal sealed class LiveStoreDatabase : IDisposable
             // Within the budget, one family may use up to half of it before it is flushed.
             WriteBufferBytes = memtableBudgetBytes > 0 ? Math.Clamp(memtableBudgetBytes / 2, 64 * 1024, 64L << 20) : 64L << 20,
         };
-        var db = RocksDatabase.Open(path, options, [TracesFamily, IndexFamily, MetaFamily]);
+        var db = RocksDatabase.Open(path, options, [TracesFamily, IndexFamily, MetaFamily, LedgerFamily]);
         try
         {
             var store = new LiveStoreDatabase(db);
@@ -86,7 +91,7 @@ internal sealed class LiveStoreDatabase : IDisposable
     public long UnflushedBytes()
     {
         long total = 0;
-        foreach (var family in (ReadOnlySpan<ColumnFamily>)[Traces, Index, Meta])
+        foreach (var family in (ReadOnlySpan<ColumnFamily>)[Traces, Index, Meta, Ledger])
         {
             if (long.TryParse(Db.GetProperty(family, "rocksdb.cur-size-all-mem-tables"), out var bytes))
             {
@@ -101,6 +106,13 @@ internal sealed class LiveStoreDatabase : IDisposable
     public long? ReadConsumedOffset(string topic, int partition)
     {
         var value = Db.Get(Meta, LiveStoreKeys.ConsumedOffsetKey(topic, partition));
+        return value is { Length: 8 } ? BinaryPrimitives.ReadInt64BigEndian(value) : null;
+    }
+
+    /// <summary>The next offset of a partition not yet in a block, or null when nothing of it was ever flushed.</summary>
+    public long? ReadFlushedOffset(string topic, int partition)
+    {
+        var value = Db.Get(Meta, LiveStoreKeys.FlushedOffsetKey(topic, partition));
         return value is { Length: 8 } ? BinaryPrimitives.ReadInt64BigEndian(value) : null;
     }
 

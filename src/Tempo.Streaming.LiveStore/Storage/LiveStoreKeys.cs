@@ -13,9 +13,17 @@ namespace Tempo.Streaming.LiveStore.Storage;
 /// index:   tenant \0 'S' traceID(16)                                       → TraceSummary
 ///          tenant \0 'K' minute(4) scope(1) name                           → (empty)   tag name seen in that minute
 ///          tenant \0 'V' minute(4) scope(1) nameLength(2) name type(1) value → (empty)   tag value seen in that minute
+/// ledger:  'R' partition(4) offset(8)                                     → record: timestamp ms(8) bytes(4) fragments(4)
+///          'F' partition(4) offset(8) idx(4)                               → tenant \0 traceID(16) of that fragment
 /// meta:    'C' topic \0 partition(4)                                       → next offset to consume (8)
+///          'B' topic \0 partition(4)                                       → next offset not yet in a block (8)
+///          'D' partition(4) firstOffset(8)                                 → lastOffset(8) flushedAt ms(8): flushed, to delete
+///          'E' partition(4) firstOffset(8)                                 → lastOffset(8): flushed, held no span (no block)
+///          'I' partition(4)                                                → firstOffset(8) lastOffset(8): a cut under way
 ///          'L'                                                             → layout version (4)
 /// </code>
+/// The ledger lists what each record brought in offset order, so a block cut reads exactly the fragments of an offset
+/// range (without it every cut would scan the whole store) and deleting a flushed range knows every key it wrote.
 /// The partition is part of the fragment key (ARCHITECTURE.md lists only offset): after a ring change one trace can
 /// arrive through two partitions, and equal offsets in different partitions must not overwrite each other.
 /// Tag keys lead with the minute (of the span's start time) so a start/end window is a key range and whole minutes can
@@ -113,7 +121,74 @@ internal static class LiveStoreKeys
         return key;
     }
 
+    /// <summary>The next offset not yet in a block of a partition (<c>'B'</c>): the live store's flushed offset.</summary>
+    public static byte[] FlushedOffsetKey(string topic, int partition)
+    {
+        var key = ConsumedOffsetKey(topic, partition);
+        key[0] = (byte)'B';
+        return key;
+    }
+
+    public const byte PendingDeletionTag = (byte)'D';
+    public const byte EmptyRangeTag = (byte)'E';
+    public const byte CutIntentTag = (byte)'I';
+
+    /// <summary><c>tag partition(4) firstOffset(8)</c>: a flushed range waiting for deletion ('D') or one that held no span ('E').</summary>
+    public static byte[] RangeKey(byte tag, int partition, long firstOffset)
+    {
+        var key = new byte[13];
+        key[0] = tag;
+        BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(1), partition);
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(5), firstOffset);
+        return key;
+    }
+
+    public static byte[] RangePrefix(byte tag, int partition)
+    {
+        var key = new byte[5];
+        key[0] = tag;
+        BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(1), partition);
+        return key;
+    }
+
     public static readonly byte[] LayoutVersionKey = [(byte)'L'];
+
+    // ---- ledger ----
+
+    public const byte RecordTag = (byte)'R';
+    public const byte LedgerFragmentTag = (byte)'F';
+    public const int RecordKeyLength = 13;
+    public const int LedgerFragmentKeyLength = 17;
+    public const int RecordValueLength = 16;
+
+    /// <summary><c>'R' partition(4) offset(8)</c>.</summary>
+    public static void WriteRecordKey(Span<byte> destination, int partition, long offset)
+    {
+        destination[0] = RecordTag;
+        BinaryPrimitives.WriteInt32BigEndian(destination[1..], partition);
+        BinaryPrimitives.WriteInt64BigEndian(destination[5..], offset);
+    }
+
+    /// <summary><c>'F' partition(4) offset(8) idx(4)</c>.</summary>
+    public static void WriteLedgerFragmentKey(Span<byte> destination, int partition, long offset, int index)
+    {
+        destination[0] = LedgerFragmentTag;
+        BinaryPrimitives.WriteInt32BigEndian(destination[1..], partition);
+        BinaryPrimitives.WriteInt64BigEndian(destination[5..], offset);
+        BinaryPrimitives.WriteInt32BigEndian(destination[13..], index);
+    }
+
+    /// <summary>[lower, upper) of the ledger keys with <paramref name="tag"/> of offsets first..last of a partition.</summary>
+    public static (byte[] Lower, byte[] Upper) LedgerRange(byte tag, int partition, long firstOffset, long lastOffset)
+    {
+        var lower = new byte[RecordKeyLength];
+        var upper = new byte[RecordKeyLength];
+        WriteRecordKey(lower, partition, firstOffset);
+        WriteRecordKey(upper, partition, lastOffset + 1);
+        lower[0] = tag;
+        upper[0] = tag;
+        return (lower, upper);
+    }
 
     /// <summary>The smallest key greater than every key starting with <paramref name="prefix"/> (an exclusive upper bound).</summary>
     public static byte[] Successor(ReadOnlySpan<byte> prefix)

@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Tempo.Streaming.Blocks.Backend;
+using Tempo.Streaming.Blocks.BlockFormat;
+using Tempo.Streaming.Blocks.Meta;
+using Tempo.Streaming.Core.Querying;
+using Tempo.Streaming.IngestLog;
+using Tempo.Streaming.LiveStore.Flushing;
+using static Tempo.Streaming.LiveStore.Tests.TestTraces;
+
+namespace Tempo.Streaming.LiveStore.Tests;
+
+/// <summary>The live store's block cut against a real RocksDB, a real embedded log and a real local backend.</summary>
+public sealed class FlushTests
+{
+    private const string TenantA = "team-a";
+    private const string TenantB = "team-b";
+
+    [Fact]
+    public async Task Flush_cuts_one_block_per_tenant_named_by_its_lineage_holding_every_span_of_the_range()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))));
+        await fixture.AppendAsync(0, Record(TenantB, (TraceId(2), Fragment("api", NewSpan(TraceId(2), 2)))),
+            Record(TenantA, (TraceId(1), Fragment("db", NewSpan(TraceId(1), 3, parent: 1))), (TraceId(4), Fragment("api", NewSpan(TraceId(4), 4)))));
+        await using var store = await fixture.OpenStoreAsync(writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(store);
+
+        var results = await store.FlushAsync(CancellationToken.None);
+
+        var result = results.Should().ContainSingle().Subject;
+        result.Range.Should().Be(new FlushRange(0, 0, 2));
+        result.Records.Should().Be(3);
+        result.Blocks.Select(b => (b.TenantId, b.BlockId)).Should().BeEquivalentTo([
+            (TenantA, BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 0, 2)),
+            (TenantB, BlockId.FromLineage(TenantB, fixture.Log.Topic, 0, 0, 2))]);
+        var blockA = await BlockReader.OpenAsync(backend, TenantA, BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 0, 2));
+        blockA.Meta.Ingest.Should().Be(new IngestLineage(fixture.Log.Topic, 0, 0, 2, 3, 3));
+        SpanCount(await blockA.FindTraceByIdAsync(TraceId(1))).Should().Be(2);
+        SpanCount(await blockA.FindTraceByIdAsync(TraceId(4))).Should().Be(1);
+        (await blockA.FindTraceByIdAsync(TraceId(2))).Should().BeNull("team-b's trace is in team-b's block only");
+        (await fixture.Log.GetCommittedAsync(store.ConsumerGroup, 0, CancellationToken.None)).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task The_next_range_starts_after_the_last_one_and_a_flush_without_new_records_cuts_nothing()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))));
+        await using var store = await fixture.OpenStoreAsync(writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(store);
+        (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle();
+
+        (await store.FlushAsync(CancellationToken.None)).Should().BeEmpty();
+
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("db", NewSpan(TraceId(1), 2, parent: 1)))));
+        await fixture.CaughtUpAsync(store);
+        var second = (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+        second.Range.Should().Be(new FlushRange(0, 1, 1));
+        var block = await BlockReader.OpenAsync(backend, TenantA, second.Blocks.Single().BlockId);
+        SpanCount(await block.FindTraceByIdAsync(TraceId(1))).Should().Be(1, "the first span went into the first range's block");
+    }
+
+    [Fact]
+    public async Task A_cut_interrupted_by_a_crash_resumes_the_same_range_after_a_restart_and_writes_each_block_once()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))),
+            Record(TenantB, (TraceId(2), Fragment("api", NewSpan(TraceId(2), 2)))));
+        await using (var store = await fixture.OpenStoreAsync(writer: new BlockWriter(new FailingMetaStore(backend, TenantB))))
+        {
+            await fixture.CaughtUpAsync(store);
+            var crash = () => store.FlushAsync(CancellationToken.None);
+            await crash.Should().ThrowAsync<IOException>();
+        }
+        // team-a's block is complete, team-b's has data but no meta.json; records keep arriving meanwhile
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(3), Fragment("api", NewSpan(TraceId(3), 3)))));
+
+        await using var restarted = await fixture.OpenStoreAsync(writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(restarted);
+        var results = await restarted.FlushAsync(CancellationToken.None);
+
+        results.Select(r => r.Range).Should().Equal(new FlushRange(0, 0, 1), new FlushRange(0, 2, 2));
+        var blocks = new List<Guid>();
+        foreach (var tenant in new[] { TenantA, TenantB })
+        {
+            await foreach (var entry in Tempo.Streaming.Blocks.Catalog.BlockCatalog.ListBlocksAsync(backend, tenant))
+            {
+                entry.Meta.Should().NotBeNull();
+                blocks.Add(entry.BlockId);
+            }
+        }
+        blocks.Should().BeEquivalentTo([
+            BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 0, 1), BlockId.FromLineage(TenantB, fixture.Log.Topic, 0, 0, 1),
+            BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 2, 2)]);
+    }
+
+    [Fact]
+    public async Task The_background_flush_cuts_runs_reaching_max_block_bytes_then_the_rest_once_it_is_older_than_max_block_duration()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        var records = new IngestRecord[5];
+        for (var i = 0; i < records.Length; i++)
+        {
+            // all five the same size; their log timestamp (BaseTime) is hours before now
+            records[i] = Record(TenantA, (TraceId(10 + i), Fragment("api", NewSpan(TraceId(10 + i), 10 + i))));
+        }
+        await fixture.AppendAsync(0, records);
+        var options = fixture.Options(o => o with
+        {
+            Flush = new BlockFlushOptions { MaxBlockBytes = 2 * records[0].Value.Length, CheckInterval = TimeSpan.FromMilliseconds(20) },
+        });
+        var written = new List<BlockMeta>();
+        await using var store = await fixture.OpenStoreAsync(options, start: false, writer: new BlockWriter(backend));
+        store.BlockWritten = block => { lock (written) written.Add(block); };
+        store.Start();
+
+        await PollAsync(() => { lock (written) return written.Count == 3; });
+
+        lock (written)
+        {
+            // the size limit cuts at record boundaries; the last record alone is below it and goes by age
+            written.Select(b => (b.Ingest!.FirstOffset, b.Ingest.LastOffset)).Should().Equal((0L, 1L), (2L, 3L), (4L, 4L));
+        }
+        (await store.FlushAsync(CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_flushed_range_leaves_the_live_store_after_complete_block_timeout_and_stays_in_its_block()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))) with { Timestamp = DateTimeOffset.UtcNow });
+        var options = fixture.Options(o => o with
+        {
+            Flush = new BlockFlushOptions { CompleteBlockTimeout = TimeSpan.Zero, CheckInterval = TimeSpan.FromMilliseconds(20) },
+        });
+        await using var store = await fixture.OpenStoreAsync(options, writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(store);
+        (await store.FindTraceAsync(TenantA, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments.Should().ContainSingle();
+
+        var block = (await store.FlushAsync(CancellationToken.None)).Single().Blocks.Single();
+
+        await PollAsync(async () => (await store.FindTraceAsync(TenantA, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments.Count == 0);
+        var reader = await BlockReader.OpenAsync(backend, TenantA, block.BlockId);
+        SpanCount(await reader.FindTraceByIdAsync(TraceId(1))).Should().Be(1);
+        // a later fragment of the same trace is stored and found again
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("db", NewSpan(TraceId(1), 2, parent: 1)))) with { Timestamp = DateTimeOffset.UtcNow });
+        await fixture.CaughtUpAsync(store);
+        SpanIds((await store.FindTraceAsync(TenantA, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments)
+            .Should().Equal(Convert.ToHexStringLower(SpanId(2)));
+    }
+
+    [Fact]
+    public async Task A_range_whose_records_hold_no_span_is_flushed_without_a_block()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, RawRecord(TenantA, [0xFF, 0xFF, 0xFF]));
+        await using var store = await fixture.OpenStoreAsync(writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(store);
+
+        var result = (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+
+        result.Range.Should().Be(new FlushRange(0, 0, 0));
+        result.Blocks.Should().BeEmpty();
+        (await fixture.Log.GetCommittedAsync(store.ConsumerGroup, 0, CancellationToken.None)).Should().Be(1);
+        (await store.FlushAsync(CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_store_without_a_backend_refuses_to_flush()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        await using var store = await fixture.OpenStoreAsync();
+
+        var flush = () => store.FlushAsync(CancellationToken.None);
+
+        await flush.Should().ThrowAsync<InvalidOperationException>().WithMessage("*does not write blocks*");
+    }
+
+    private static int SpanCount(Tempo.Streaming.Tempopb.Trace? trace) =>
+        trace?.ResourceSpans.Sum(rs => rs.ScopeSpans.Sum(ss => ss.Spans.Count)) ?? 0;
+
+    private static async Task PollAsync(Func<bool> condition) => await PollAsync(() => Task.FromResult(condition()));
+
+    private static async Task PollAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within 20 s");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A backend whose meta.json writes for one tenant fail: the crash between a block's data and its meta.json.</summary>
+    private sealed class FailingMetaStore(IObjectStore inner, string tenant) : IObjectStore
+    {
+        public string Description => inner.Description;
+
+        public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+            key.StartsWith(tenant + "/", StringComparison.Ordinal) && key.EndsWith("/meta.json", StringComparison.Ordinal)
+                ? throw new IOException($"simulated crash before {key}")
+                : inner.PutAsync(key, content, cancellationToken);
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
+
+        public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task ReadRangeAsync(string key, long offset, Memory<byte> destination, CancellationToken cancellationToken = default) =>
+            inner.ReadRangeAsync(key, offset, destination, cancellationToken);
+
+        public Task<long> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default) =>
+            inner.ListFoldersAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    }
+}
