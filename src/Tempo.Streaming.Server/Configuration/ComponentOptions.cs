@@ -83,7 +83,41 @@ public static class ComponentOptions
         MaxLiveTracesBytes = config.LiveStore.MaxLiveTracesBytes,
         MaxBytesPerTrace = config.Overrides.MaxBytesPerTrace,
         BlockCacheBytes = config.LiveStore.BlockCacheSizeBytes,
+        Flush = new LiveStore.Flushing.BlockFlushOptions
+        {
+            Enabled = config.LiveStore.FlushBlocks,
+            MaxBlockBytes = config.LiveStore.MaxBlockBytes,
+            MaxBlockDuration = config.LiveStore.MaxBlockDuration,
+            CompleteBlockTimeout = config.LiveStore.CompleteBlockTimeout,
+            CheckInterval = config.LiveStore.FlushCheckPeriod,
+        },
     };
+
+    /// <summary>The block backend of <c>storage.trace</c>: a local folder (created when missing) or an S3 bucket.</summary>
+    public static Blocks.Backend.IObjectStore CreateBlockStore(this TempoConfig config)
+    {
+        var trace = config.Storage.Trace;
+        if (trace.Backend == StorageBackend.Local)
+        {
+            var path = System.IO.Path.GetFullPath(trace.Local.Path);
+            Directory.CreateDirectory(path);
+            return new Blocks.Backend.LocalObjectStore(path);
+        }
+
+        var s3 = trace.S3;
+        var options = new Blocks.Backend.S3BackendOptions
+        {
+            Bucket = s3.Bucket,
+            Endpoint = string.IsNullOrEmpty(s3.Endpoint) ? null : s3.Endpoint,
+            Region = string.IsNullOrEmpty(s3.Region) ? "us-east-1" : s3.Region,
+            // Tempo reads credentials from the config, else the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+            AccessKey = string.IsNullOrEmpty(s3.AccessKey) ? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") : s3.AccessKey,
+            SecretKey = string.IsNullOrEmpty(s3.SecretKey) ? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") : s3.SecretKey,
+            Insecure = s3.Insecure,
+        };
+        options.Validate();
+        return new Blocks.Backend.S3ObjectStore(options);
+    }
 
     /// <summary>
     /// <c>live_store.ring</c> and <c>live_store.partition_ring</c> for a member owning <paramref name="partitions"/>,

@@ -273,6 +273,11 @@ public static class ConfigLoader
                                  ?? defaults.MaxLiveTracesBytes,
             BlockCacheSizeBytes = section.Integer("block_cache_size_bytes", 1024 * 1024, long.MaxValue, "must be at least 1048576 (1 MiB)")
                                   ?? defaults.BlockCacheSizeBytes,
+            MaxBlockBytes = section.Integer("max_block_bytes", 1, long.MaxValue, "must be a positive number of bytes") ?? defaults.MaxBlockBytes,
+            MaxBlockDuration = section.Duration("max_block_duration") ?? defaults.MaxBlockDuration,
+            CompleteBlockTimeout = section.Duration("complete_block_timeout") ?? defaults.CompleteBlockTimeout,
+            FlushCheckPeriod = section.Duration("flush_check_period") ?? defaults.FlushCheckPeriod,
+            FlushBlocks = section.Bool("flush_blocks") ?? defaults.FlushBlocks,
             Ring = RingConfigBinder.BindRing(section.Section("ring"), defaults.Ring),
             PartitionRing = RingConfigBinder.BindPartitionRing(section.Section("partition_ring"), defaults.PartitionRing),
             ShutdownMarkerDir = section.String("shutdown_marker_dir") ?? defaults.ShutdownMarkerDir,
@@ -295,6 +300,21 @@ public static class ConfigLoader
         if (result.MaxTraceLive <= TimeSpan.Zero)
         {
             throw section.Invalid("max_trace_live", "must be positive");
+        }
+
+        if (result.MaxBlockDuration <= TimeSpan.Zero)
+        {
+            throw section.Invalid("max_block_duration", "must be positive");
+        }
+
+        if (result.CompleteBlockTimeout < TimeSpan.Zero)
+        {
+            throw section.Invalid("complete_block_timeout", "must not be negative");
+        }
+
+        if (result.FlushCheckPeriod <= TimeSpan.Zero)
+        {
+            throw section.Invalid("flush_check_period", "must be positive");
         }
 
         section.EnsureNoUnknownKeys();

@@ -209,7 +209,7 @@ public sealed record StorageConfig
     public TraceStorageConfig Trace { get; init; } = new();
 }
 
-/// <summary><c>storage.trace</c>: where blocks go. Validated now; blocks are written by a later issue.</summary>
+/// <summary><c>storage.trace</c>: where blocks go (the live store's flush and the compactor write there, queriers read).</summary>
 public sealed record TraceStorageConfig
 {
     /// <summary><c>backend</c>: local or s3.</summary>
@@ -278,6 +278,27 @@ public sealed record LiveStoreConfig
 
     /// <summary><c>ring</c>: how this live store identifies itself in the partition ring.</summary>
     public LiveStoreRingConfig Ring { get; init; } = new();
+
+    /// <summary>
+    /// <c>max_block_bytes</c>: ingest-log record bytes per cut block at most (a busy partition is cut at the record that
+    /// reaches it, so its cut points depend only on the log).
+    /// </summary>
+    public long MaxBlockBytes { get; init; } = new LiveStore.Flushing.BlockFlushOptions().MaxBlockBytes;
+
+    /// <summary><c>max_block_duration</c>: the oldest unflushed record's age that forces a cut.</summary>
+    public TimeSpan MaxBlockDuration { get; init; } = new LiveStore.Flushing.BlockFlushOptions().MaxBlockDuration;
+
+    /// <summary><c>complete_block_timeout</c>: how long a flushed range stays queryable in the live store too.</summary>
+    public TimeSpan CompleteBlockTimeout { get; init; } = new LiveStore.Flushing.BlockFlushOptions().CompleteBlockTimeout;
+
+    /// <summary><c>flush_check_period</c>: how often due cuts and deletions are looked for.</summary>
+    public TimeSpan FlushCheckPeriod { get; init; } = new LiveStore.Flushing.BlockFlushOptions().CheckInterval;
+
+    /// <summary>
+    /// <c>flush_blocks</c>: whether this live store cuts blocks (the partition's flush owner); a replica that only serves
+    /// queries sets false and keeps its data until an operator removes it.
+    /// </summary>
+    public bool FlushBlocks { get; init; } = true;
 
     /// <summary><c>partition_ring</c>: when partitions turn ACTIVE and when inactive ones are deleted.</summary>
     public PartitionRingConfig PartitionRing { get; init; } = new();

@@ -65,6 +65,13 @@ internal sealed partial class IngestPipelineService
         }
 
         liveStoreClient?.Dispose();
+        // Its writers (flush, compactor) and readers stopped above; an S3 client holds connections.
+        Blocks.Backend.IObjectStore? blockStore;
+        lock (_stateLock)
+        {
+            blockStore = _blockStore;
+        }
+        (blockStore as IDisposable)?.Dispose();
         _ringServices.Store = null;
         if (ringStore is not null)
         {

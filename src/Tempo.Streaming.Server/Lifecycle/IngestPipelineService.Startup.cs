@@ -188,8 +188,12 @@ internal sealed partial class IngestPipelineService
                 Log.LiveStorePartition(_logger, _config.LiveStore.Ring.InstanceId, partitions![0], log.Topic, options.ConsumerGroup);
             }
 
+            // Only the flush owner writes blocks; a replica with flush_blocks: false keeps what it consumed and serves it.
+            var blockWriter = options.Flush.Enabled
+                ? new Blocks.BlockFormat.BlockWriter(BlockStore(), logger: _loggerFactory.CreateLogger<Blocks.BlockFormat.BlockWriter>())
+                : null;
             var store = await LiveTraceStore.OpenAsync(options, log, _loggerFactory.CreateLogger("Tempo.Streaming.LiveStore"),
-                _meterFactory, cancellationToken);
+                _meterFactory, cancellationToken, blockWriter);
             lock (_stateLock)
             {
                 _liveTraceStore = store;
@@ -301,6 +305,15 @@ internal sealed partial class IngestPipelineService
     }
 
     /// <summary>The Tempo HTTP port this instance publishes: the configured one, or the bound one when that is 0.</summary>
+    /// <summary>The <c>storage.trace</c> backend, created once and shared by the flush, the queriers and the compactor.</summary>
+    private Blocks.Backend.IObjectStore BlockStore()
+    {
+        lock (_stateLock)
+        {
+            return _blockStore ??= _config.CreateBlockStore();
+        }
+    }
+
     private async Task<int> HttpPortAsync(CancellationToken cancellationToken)
     {
         if (_config.Server.HttpListenPort != 0 || _config.LiveStore.Ring.InstancePort != 0)

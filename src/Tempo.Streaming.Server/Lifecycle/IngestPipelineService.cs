@@ -62,6 +62,7 @@ internal sealed partial class IngestPipelineService : IHostedService, IAsyncDisp
     private RingPartitionSelector? _partitionSelector;
     private TraceDistributor? _traceDistributor;
     private LiveTraceStore? _liveTraceStore;
+    private Blocks.Backend.IObjectStore? _blockStore;
     private HttpClient? _liveStoreClient;
 
     public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener embeddedOpener,

@@ -133,6 +133,11 @@ public sealed class ConfigLoaderTests
               max_trace_live: 1m
               max_live_traces_bytes: 1000
               block_cache_size_bytes: 2097152
+              max_block_bytes: 1048576
+              max_block_duration: 30s
+              complete_block_timeout: 0s
+              flush_check_period: 1s
+              flush_blocks: false
             overrides:
               defaults:
                 global:
@@ -146,8 +151,25 @@ public sealed class ConfigLoaderTests
             MaxTraceLive = TimeSpan.FromMinutes(1),
             MaxLiveTracesBytes = 1000,
             BlockCacheSizeBytes = 2 * 1024 * 1024,
+            MaxBlockBytes = 1024 * 1024,
+            MaxBlockDuration = TimeSpan.FromSeconds(30),
+            CompleteBlockTimeout = TimeSpan.Zero,
+            FlushCheckPeriod = TimeSpan.FromSeconds(1),
+            FlushBlocks = false,
         });
         config.Overrides.MaxBytesPerTrace.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("max_block_bytes: 0", "live_store.max_block_bytes")]
+    [InlineData("max_block_duration: 0s", "live_store.max_block_duration")]
+    [InlineData("complete_block_timeout: -1s", "live_store.complete_block_timeout")]
+    [InlineData("flush_check_period: 0s", "live_store.flush_check_period")]
+    public void Bad_flush_settings_are_refused_with_the_key_named(string line, string key)
+    {
+        var act = () => ConfigLoader.Parse("live_store:\n  " + line + "\n");
+
+        act.Should().Throw<ConfigException>().Which.Message.Should().Contain(key);
     }
 
     [Fact]

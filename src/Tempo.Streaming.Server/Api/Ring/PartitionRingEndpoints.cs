@@ -51,6 +51,8 @@ public static class PartitionRingEndpoints
             .WithDisplayName("prepare partition downscale (ingester)");
         app.Map(PrepareDownscalePath, PrepareDownscaleRoute.HandleAsync).WithDisplayName("prepare downscale");
         app.MapGet(LiveStoreTracesPath, QueryFailures.Guard(LiveStoreTraceRoute.HandleAsync)).WithDisplayName("live-store trace by ID");
+        app.Map("/flush", FlushRoutes.FlushAsync).WithDisplayName("flush");
+        app.Map("/shutdown", FlushRoutes.ShutdownAsync).WithDisplayName("shutdown");
         return app;
     }
 }
