@@ -26,6 +26,7 @@ public static class BlocksCommand
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateIndex());
         command.Subcommands.Add(BlockBenchCommand.Create());
+        command.Subcommands.Add(BlockLineageCommand.Create());
         return command;
     }
 
