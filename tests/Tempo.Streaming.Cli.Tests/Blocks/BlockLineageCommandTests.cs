@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tempo.Streaming.Blocks.Backend;
 using Tempo.Streaming.Blocks.Meta;
+using Tempo.Streaming.Blocks.Tests.Infrastructure;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.IngestLog.Embedded;
 
@@ -139,5 +140,42 @@ public sealed class BlockLineageCommandTests : IAsyncLifetime
 
         result.ExitCode.Should().Be(1, result.ToString());
         result.Error.Should().Contain($"--log.path '{Log}'");
+    }
+}
+
+/// <summary><c>blocks lineage</c> against an S3 bucket (s3rver): the same audit, and a bucket that does not exist.</summary>
+public sealed class BlockLineageOnS3Tests : IAsyncLifetime
+{
+    private S3rverProcess _s3 = null!;
+
+    public async Task InitializeAsync() => _s3 = await S3rverProcess.StartAsync("lineage");
+
+    public async Task DisposeAsync() => await _s3.DisposeAsync();
+
+    private string[] S3Args(string bucket) =>
+    [
+        "--backend", "s3", "--s3.bucket", bucket, "--s3.endpoint", $"127.0.0.1:{_s3.Port}", "--s3.insecure",
+        "--s3.access-key", S3rverProcess.AccessKey, "--s3.secret-key", S3rverProcess.SecretKey,
+    ];
+
+    [Fact]
+    public async Task Blocks_in_a_bucket_are_audited_and_a_missing_bucket_is_named()
+    {
+        using var store = new S3ObjectStore(new S3BackendOptions
+        {
+            Bucket = _s3.Bucket, Endpoint = _s3.Endpoint, AccessKey = S3rverProcess.AccessKey, SecretKey = S3rverProcess.SecretKey,
+        });
+        await BlockFixtures.WriteShopBlockAsync(store, "shop", 0, 10);
+        await BlockFixtures.WriteShopBlockAsync(store, "shop", 20, 10);
+        // s3rver lists a folder under the bucket root only when it holds an object directly; the tenant index is that object.
+        await store.PutAsync(BlockPaths.TenantIndex("shop"), new TenantIndex { CreatedAt = DateTimeOffset.UtcNow }.Serialize());
+
+        var audit = await CliProcess.RunAsync(["blocks", "lineage", .. S3Args(_s3.Bucket)]);
+        var missing = await CliProcess.RunAsync(["blocks", "lineage", .. S3Args("no-such-bucket")]);
+
+        audit.ExitCode.Should().Be(1, audit.ToString());
+        audit.Output.Should().Contain("GAP      10-19 (10 records): no block");
+        missing.ExitCode.Should().Be(1, missing.ToString());
+        missing.Error.Should().Contain("s3 bucket 'no-such-bucket' does not exist");
     }
 }
