@@ -68,4 +68,11 @@ internal static partial class Log
 
     [LoggerMessage(1020, LogLevel.Error, "Closing the {Component} failed")]
     public static partial void CloseFailed(ILogger logger, Exception exception, string component);
+
+    [LoggerMessage(1021, LogLevel.Information,
+        "Compaction pass: {Tenants} tenants, {BlocksIn} blocks merged into {BlocksOut} ({Spans} spans), {Marked} past retention, {Deleted} deleted, {Errors} errors")]
+    public static partial void CompactionPass(ILogger logger, int tenants, int blocksIn, int blocksOut, long spans, int marked, int deleted, int errors);
+
+    [LoggerMessage(1022, LogLevel.Error, "Compaction pass failed; the next one runs in {CycleSeconds} s")]
+    public static partial void CompactionFailed(ILogger logger, Exception exception, double cycleSeconds);
 }

@@ -93,6 +93,16 @@ public static class ComponentOptions
         },
     };
 
+    /// <summary><c>compactor.compaction</c> as the compactor's options.</summary>
+    public static Blocks.Compaction.CompactorOptions ToCompactorOptions(this TempoConfig config) => Blocks.Compaction.CompactorOptions.Default with
+    {
+        CompactionWindow = config.Compactor.CompactionWindow,
+        MaxCompactionObjects = config.Compactor.MaxCompactionObjects,
+        MaxBlockBytes = config.Compactor.MaxBlockBytes,
+        BlockRetention = config.Compactor.BlockRetention,
+        CompactedBlockRetention = config.Compactor.CompactedBlockRetention,
+    };
+
     /// <summary>The block backend of <c>storage.trace</c>: a local folder (created when missing) or an S3 bucket.</summary>
     public static Blocks.Backend.IObjectStore CreateBlockStore(this TempoConfig config)
     {

@@ -139,6 +139,7 @@ public static class ConfigLoader
             Distributor = BindDistributor(root.Section("distributor"), defaults.Distributor),
             Ingest = BindIngest(root.Section("ingest"), defaults.Ingest),
             Storage = BindStorage(root.Section("storage"), defaults.Storage),
+            Compactor = BindCompactor(root.Section("compactor"), defaults.Compactor),
             LiveStore = BindLiveStore(root.Section("live_store"), defaults.LiveStore),
             Overrides = BindOverrides(root.Section("overrides"), defaults.Overrides),
         };
@@ -373,6 +374,50 @@ public static class ConfigLoader
         if (result.Topic.Length == 0)
         {
             throw section.Invalid("topic", "must not be empty");
+        }
+
+        section.EnsureNoUnknownKeys();
+        return result;
+    }
+
+    private static CompactorConfig BindCompactor(YamlSection? section, CompactorConfig defaults)
+    {
+        if (section is null)
+        {
+            return defaults;
+        }
+
+        var compaction = section.Section("compaction");
+        var result = defaults;
+        if (compaction is not null)
+        {
+            result = defaults with
+            {
+                CompactionCycle = compaction.Duration("compaction_cycle") ?? defaults.CompactionCycle,
+                CompactionWindow = compaction.Duration("compaction_window") ?? defaults.CompactionWindow,
+                MaxCompactionObjects = compaction.Integer("max_compaction_objects", 1, long.MaxValue, "must be a positive number of traces")
+                                       ?? defaults.MaxCompactionObjects,
+                MaxBlockBytes = compaction.Integer("max_block_bytes", 1, long.MaxValue, "must be a positive number of bytes") ?? defaults.MaxBlockBytes,
+                BlockRetention = compaction.Duration("block_retention") ?? defaults.BlockRetention,
+                CompactedBlockRetention = compaction.Duration("compacted_block_retention") ?? defaults.CompactedBlockRetention,
+            };
+            if (result.CompactionCycle <= TimeSpan.Zero)
+            {
+                throw compaction.Invalid("compaction_cycle", "must be positive");
+            }
+            if (result.CompactionWindow < TimeSpan.FromSeconds(1) || result.CompactionWindow.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                throw compaction.Invalid("compaction_window", "must be a positive whole number of seconds");
+            }
+            if (result.BlockRetention <= TimeSpan.Zero)
+            {
+                throw compaction.Invalid("block_retention", "must be positive");
+            }
+            if (result.CompactedBlockRetention <= TimeSpan.Zero)
+            {
+                throw compaction.Invalid("compacted_block_retention", "must be positive (queriers need a grace period to stop reading replaced blocks)");
+            }
+            compaction.EnsureNoUnknownKeys();
         }
 
         section.EnsureNoUnknownKeys();

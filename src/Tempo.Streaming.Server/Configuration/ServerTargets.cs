@@ -13,12 +13,12 @@ public static class ServerTargets
     public static IReadOnlyList<string> Known { get; } = [All, Distributor, LiveStore, Querier, QueryFrontend, Compactor];
 
     /// <summary>The targets this build runs: the single binary and the two halves of the ingest path.</summary>
-    public static IReadOnlyList<string> Runnable { get; } = [All, Distributor, LiveStore];
+    public static IReadOnlyList<string> Runnable { get; } = [All, Distributor, LiveStore, Compactor];
 
     /// <summary>
     /// Checks that <paramref name="target"/> names a known target this build can run; returns an error message otherwise.
-    /// The querier, query frontend and compactor come with block storage (later issues); until then trace by ID is
-    /// answered by the live stores themselves.
+    /// The querier and query frontend are later issues; until then trace by ID is answered by the live stores themselves
+    /// (from their recent data and the blocks).
     /// </summary>
     public static string? CheckRunnable(string target)
     {
@@ -29,8 +29,8 @@ public static class ServerTargets
 
         if (!Runnable.Contains(target, StringComparer.Ordinal))
         {
-            return $"target \"{target}\" cannot run in this build: the querier, query-frontend and compactor need block storage, " +
-                   $"which is not built yet; run {string.Join(", ", Runnable.Select(t => "-target=" + t))}";
+            return $"target \"{target}\" cannot run in this build: the querier and query-frontend are not built yet " +
+                   $"(the live stores answer queries); run {string.Join(", ", Runnable.Select(t => "-target=" + t))}";
         }
 
         return null;
@@ -56,6 +56,12 @@ public static class ServerTargets
 
     /// <summary>Targets that run a live store (and serve the query API from it).</summary>
     public static bool RunsLiveStore(string target) => target is All or LiveStore;
+
+    /// <summary>Targets that run the compactor (merging blocks, retention).</summary>
+    public static bool RunsCompactor(string target) => target is All or Compactor;
+
+    /// <summary>Targets that run the ingest path (log, ring, distributor and/or live store); the compactor only needs the backend.</summary>
+    public static bool RunsIngestPath(string target) => target != Compactor;
 
     /// <summary>Targets that talk to each other through Kafka (every target but the single binary).</summary>
     public static bool UsesKafka(string target) => target != All;

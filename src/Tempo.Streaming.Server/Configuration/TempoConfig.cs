@@ -23,6 +23,8 @@ public sealed record TempoConfig
 
     public StorageConfig Storage { get; init; } = new();
 
+    public CompactorConfig Compactor { get; init; } = new();
+
     public LiveStoreConfig LiveStore { get; init; } = new();
 
     public OverridesConfig Overrides { get; init; } = new();
@@ -201,6 +203,28 @@ public sealed record EmbeddedIngestConfig
     public const int MinProducerMaxRecordSizeBytes = 1024 * 1024;
 
     public const int MaxProducerMaxRecordSizeBytes = 16_000_000 - 16_384;
+}
+
+/// <summary><c>compactor</c> (Tempo's keys under <c>compactor.compaction</c>).</summary>
+public sealed record CompactorConfig
+{
+    /// <summary><c>compaction.compaction_cycle</c>: time between compaction and retention passes (Tempo 30s).</summary>
+    public TimeSpan CompactionCycle { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>compaction.compaction_window</c>: blocks ending in the same window merge (Tempo 1h).</summary>
+    public TimeSpan CompactionWindow { get; init; } = Blocks.Compaction.CompactorOptions.Default.CompactionWindow;
+
+    /// <summary><c>compaction.max_compaction_objects</c>: traces per compaction at most (Tempo 6000000).</summary>
+    public long MaxCompactionObjects { get; init; } = Blocks.Compaction.CompactorOptions.Default.MaxCompactionObjects;
+
+    /// <summary><c>compaction.max_block_bytes</c>: input bytes per compaction at most (Tempo 100 GiB).</summary>
+    public long MaxBlockBytes { get; init; } = Blocks.Compaction.CompactorOptions.Default.MaxBlockBytes;
+
+    /// <summary><c>compaction.block_retention</c>: blocks older than this are deleted (Tempo 336h).</summary>
+    public TimeSpan BlockRetention { get; init; } = Blocks.Compaction.CompactorOptions.Default.BlockRetention;
+
+    /// <summary><c>compaction.compacted_block_retention</c>: grace period of replaced blocks (Tempo 1h).</summary>
+    public TimeSpan CompactedBlockRetention { get; init; } = Blocks.Compaction.CompactorOptions.Default.CompactedBlockRetention;
 }
 
 /// <summary><c>storage</c>.</summary>

@@ -57,7 +57,15 @@ public static class TempoServer
         services.TryAddSingleton<IKafkaLogOpener, KafkaIngestLogOpener>();
         services.TryAddSingleton(KafkaStartupRetry.Default);
         services.TryAddSingleton<RingServices>();
-        services.AddHostedService<IngestPipelineService>();
+        if (ServerTargets.RunsIngestPath(config.Target))
+        {
+            services.AddHostedService<IngestPipelineService>();
+        }
+
+        if (ServerTargets.RunsCompactor(config.Target))
+        {
+            services.AddHostedService<CompactorService>();
+        }
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, TempoKestrelSetup>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         services.AddTempoApi();

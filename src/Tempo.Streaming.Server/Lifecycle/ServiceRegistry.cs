@@ -79,6 +79,7 @@ public sealed class ServiceRegistry
     public const string Distributor = "distributor";
     public const string Receivers = "receivers";
     public const string LiveStore = "live-store";
+    public const string Compactor = "compactor";
 
     private readonly List<ServiceStatus> _services = [];
     private volatile bool _shutdownRequested;

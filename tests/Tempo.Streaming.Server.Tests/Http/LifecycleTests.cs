@@ -38,7 +38,7 @@ public sealed class LifecycleTests
 
         var (status, body) = await GetReadyAsync(server);
         status.Should().Be(HttpStatusCode.ServiceUnavailable);
-        body.Should().Be("Some services are not Running:\nNew: 4 (partition-ring, distributor, receivers, live-store)\nStarting: 1 (ingest-log)\nRunning: 1 (server)\n");
+        body.Should().Be("Some services are not Running:\nNew: 4 (partition-ring, distributor, receivers, live-store)\nStarting: 1 (ingest-log)\nRunning: 2 (server, compactor)\n");
 
         using var push = new ByteArrayContent(Spans.Request(1, 1, seed: 1).ToByteArray())
         {

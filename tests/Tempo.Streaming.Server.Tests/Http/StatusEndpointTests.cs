@@ -73,6 +73,7 @@ public sealed class StatusEndpointTests(ServerFixture fixture) : IClassFixture<S
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1..3]).ToList();
         rows.Should().BeEquivalentTo(new[]
         {
+            new[] { "compactor", "Running" },
             new[] { "distributor", "Running" },
             new[] { "ingest-log", "Running" },
             new[] { "live-store", "Running" },
