@@ -14,6 +14,15 @@ namespace Tempo.Streaming.Blocks.Tests.Compaction;
 internal readonly record struct SpanKey(string TraceId, string SpanId, int Kind)
 {
     public static SpanKey Of(Span span) => new(Convert.ToHexStringLower(span.TraceId.Span), Convert.ToHexStringLower(span.SpanId.Span), (int)span.Kind);
+
+    /// <summary>
+    /// Keys in one canonical order, so two collections compare with <c>Equal</c> in O(n log n) — equal sorted lists of
+    /// keys mean each expected span occurs exactly as often (FluentAssertions' unordered equivalence is quadratic).
+    /// </summary>
+    public static List<SpanKey> Sorted(IEnumerable<SpanKey> keys)
+        => keys.OrderBy(k => k.TraceId, StringComparer.Ordinal).ThenBy(k => k.SpanId, StringComparer.Ordinal).ThenBy(k => k.Kind).ToList();
+
+    public static List<SpanKey> Sorted(IEnumerable<Span> spans) => Sorted(spans.Select(Of));
 }
 
 /// <summary>Input blocks written for a test and the spans they hold (each distinct span once, whatever the copies).</summary>

@@ -54,7 +54,7 @@ public sealed class CompactorTests : IDisposable
 
         // Every span exactly once, with the content it had in the inputs.
         var spans = await _scenario.LiveSpansAsync(Tenant);
-        spans.Select(SpanKey.Of).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(inputs.Spans.Keys);
+        SpanKey.Sorted(spans).Should().Equal(SpanKey.Sorted(inputs.Spans.Keys));
         foreach (var span in spans)
         {
             Normalized(span).Should().Be(Normalized(inputs.Spans[SpanKey.Of(span)]));
@@ -134,8 +134,7 @@ public sealed class CompactorTests : IDisposable
         var live = (await _scenario.LiveBlocksAsync(Tenant)).Should().ContainSingle().Subject;
         live.CompactionLevel.Should().Be(2);
         live.IngestRanges.Should().BeEquivalentTo(first.Ranges.Concat(second.Ranges));
-        (await _scenario.LiveSpansAsync(Tenant)).Select(SpanKey.Of).Should().OnlyHaveUniqueItems()
-            .And.BeEquivalentTo(first.Spans.Keys.Concat(second.Spans.Keys));
+        SpanKey.Sorted(await _scenario.LiveSpansAsync(Tenant)).Should().Equal(SpanKey.Sorted(first.Spans.Keys.Concat(second.Spans.Keys)));
     }
 
     [Fact]
