@@ -163,6 +163,28 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         return results;
     }
 
+    /// <summary>
+    /// What the lineage audit needs from this store, per partition it consumes: the log's start and high watermark, the
+    /// group's committed offset, the flushed offset, and the flushed ranges that held no span (no block covers them).
+    /// </summary>
+    public async Task<IReadOnlyList<Blocks.Lineage.PartitionOffsets>> LineageOffsetsAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<Blocks.Lineage.PartitionOffsets>(_consumers.Count);
+        foreach (var consumer in _consumers)
+        {
+            var partition = consumer.Partition;
+            result.Add(new Blocks.Lineage.PartitionOffsets(_log.Topic, partition)
+            {
+                LogStartOffset = await _log.GetLogStartOffsetAsync(partition, cancellationToken),
+                HighWatermark = await _log.GetHighWatermarkAsync(partition, cancellationToken),
+                CommittedOffset = await _log.GetCommittedAsync(_options.ConsumerGroup, partition, cancellationToken),
+                FlushedOffset = _flusher is null ? null : _db.ReadFlushedOffset(_log.Topic, partition),
+                EmptyRanges = _flusher is null ? [] : _flusher.EmptyRanges(partition),
+            });
+        }
+        return result;
+    }
+
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
         var flusher = _flusher!;

@@ -136,6 +136,20 @@ internal sealed class BlockFlusher
         return due;
     }
 
+    /// <summary>The flushed ranges of a partition that held no span (no block covers them), in offset order.</summary>
+    public IReadOnlyList<Blocks.Lineage.OffsetRange> EmptyRanges(int partition)
+    {
+        var ranges = new List<Blocks.Lineage.OffsetRange>();
+        var prefix = LiveStoreKeys.RangePrefix(LiveStoreKeys.EmptyRangeTag, partition);
+        using var iterator = _db.Db.NewIterator(_db.Meta, prefix, LiveStoreKeys.Successor(prefix));
+        for (iterator.Seek(prefix); iterator.Valid; iterator.Next())
+        {
+            ranges.Add(new Blocks.Lineage.OffsetRange(BinaryPrimitives.ReadInt64BigEndian(iterator.Key[5..]), BinaryPrimitives.ReadInt64BigEndian(iterator.Value)));
+        }
+        iterator.ThrowIfFailed();
+        return ranges;
+    }
+
     /// <summary>Deletes one flushed range (the caller holds the store's apply lock).</summary>
     public void Delete(FlushRange range)
     {

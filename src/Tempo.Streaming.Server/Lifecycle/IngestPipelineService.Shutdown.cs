@@ -52,6 +52,7 @@ internal sealed partial class IngestPipelineService
         _queryServices.Tags = null;
         _ringServices.Lifecycler = null;
         _ringServices.LocalStore = null;
+        _ringServices.BlockStore = null;
         if (lifecycler is not null)
         {
             await CloseStepAsync(_liveStore ?? _partitionRing, "partition ring membership", lifecycler.DisposeAsync, terminal: false);

@@ -219,6 +219,7 @@ internal sealed partial class IngestPipelineService
             }
 
             _ringServices.LocalStore = store;
+            _ringServices.BlockStore = BlockStore();
             _queryServices.Traces = new TraceByIdQuerier([distributed ? RemoteTraceSource(ring, store) : store], [], options.MaxBytesPerTrace);
             // Tag names and values come from this live store only: the tag routes fan out once the query frontend
             // shards jobs across live stores (a later issue); trace by ID already reaches every partition.

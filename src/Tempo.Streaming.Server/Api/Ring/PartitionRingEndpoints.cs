@@ -53,6 +53,7 @@ public static class PartitionRingEndpoints
         app.MapGet(LiveStoreTracesPath, QueryFailures.Guard(LiveStoreTraceRoute.HandleAsync)).WithDisplayName("live-store trace by ID");
         app.Map("/flush", FlushRoutes.FlushAsync).WithDisplayName("flush");
         app.Map("/shutdown", FlushRoutes.ShutdownAsync).WithDisplayName("shutdown");
+        app.MapGet("/status/lineage", LineageRoute.HandleAsync).WithDisplayName("lineage audit");
         return app;
     }
 }

@@ -13,6 +13,7 @@ public sealed class RingServices
     private volatile IPartitionRingStore? _store;
     private volatile PartitionLifecycler? _lifecycler;
     private volatile LiveTraceStore? _localStore;
+    private volatile Blocks.Backend.IObjectStore? _blockStore;
 
     /// <summary>The ring as this process sees it; null while starting.</summary>
     public IPartitionRingStore? Store
@@ -26,6 +27,13 @@ public sealed class RingServices
     {
         get => _lifecycler;
         set => _lifecycler = value;
+    }
+
+    /// <summary>The <c>storage.trace</c> backend (the lineage audit reads its blocks); null until the live store starts.</summary>
+    public Blocks.Backend.IObjectStore? BlockStore
+    {
+        get => _blockStore;
+        set => _blockStore = value;
     }
 
     /// <summary>The live store of this process (serves <c>/live-store/api/traces</c>); null as for <see cref="Lifecycler"/>.</summary>

@@ -31,6 +31,13 @@ public sealed class FlushRouteTests
         Directory.GetFiles(blocks, "meta.json", SearchOption.AllDirectories).Should().NotBeEmpty();
         using var again = await server.Client.GetAsync(server.HttpUri("/flush"));
         again.StatusCode.Should().Be(HttpStatusCode.NoContent, "GET works too; with nothing new there is nothing to cut");
+
+        using var lineage = await server.Client.GetAsync(server.HttpUri("/status/lineage"));
+        lineage.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var report = System.Text.Json.JsonDocument.Parse(await lineage.Content.ReadAsStringAsync());
+        report.RootElement.GetProperty("healthy").GetBoolean().Should().BeTrue("every flushed offset is in exactly one block");
+        using var badPartition = await server.Client.GetAsync(server.HttpUri("/status/lineage?partition=x"));
+        badPartition.StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
 
     [Fact]
