@@ -17,17 +17,6 @@ internal sealed class BlockReaderCache(IObjectStore store, PageCache pageCache, 
     private readonly Dictionary<(string Tenant, Guid BlockId), LinkedListNode<BlockReader>> _readers = [];
     private readonly LinkedList<BlockReader> _recency = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _readers.Count;
-            }
-        }
-    }
-
     /// <summary>The cached reader of the block, or a new one (opening takes no I/O: the meta is known).</summary>
     /// <exception cref="BlockCorruptException">The meta cannot describe a readable block (format, size).</exception>
     public BlockReader Get(BlockMeta meta)

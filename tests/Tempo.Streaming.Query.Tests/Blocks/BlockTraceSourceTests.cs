@@ -177,6 +177,28 @@ public sealed class BlockTraceSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_block_of_a_format_this_querier_does_not_read_is_skipped_without_an_error()
+    {
+        var id = TraceId(7);
+        var ours = await _bed.WriteBlockAsync(Tenant, Trace(id, BaseSeconds, 1));
+        // Tempo's older blocks can share the bucket; the tenant index lists them with their format.
+        var old = new BlockMeta
+        {
+            Format = "vParquet3", BlockId = Guid.NewGuid(), TenantId = Tenant, StartTime = ours.StartTime, EndTime = ours.EndTime,
+            Size = 1000, TotalObjects = 1,
+        };
+        var index = new TenantIndex { CreatedAt = DateTimeOffset.UtcNow, Metas = [ours, old] };
+        await _bed.Store.PutAsync(BlockPaths.TenantIndex(Tenant), index.Serialize());
+        var (source, list) = await NewSourceAsync();
+        list.Metas(Tenant).Should().HaveCount(2);
+
+        var result = await source.FindTraceAsync(Tenant, id, QueryWindow.All, CancellationToken.None);
+
+        FragmentSpanIds(result).Should().BeEquivalentTo(new[] { new List<ulong> { 1 } });
+        _meters.TotalAll("tempo_streaming_query_block_errors_total").Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_block_added_by_this_process_answers_before_any_poll()
     {
         var id = TraceId(7);
