@@ -31,7 +31,7 @@ namespace Tempo.Streaming.Blocks.Compaction;
 /// <item>After O's meta.json, before the inputs are marked: queries that list blocks see O and I — each span twice,
 /// removed by the span dedupe; queriers that use the tenant index see only I until it is rebuilt. The re-run's step
 /// (1) finds every input inside O's ingest ranges and marks it (for inputs without lineage the selector picks the
-/// same group again and the writer finds O's meta.json and writes nothing).</item>
+/// same group again, finds O's meta and only marks the inputs).</item>
 /// <item>Between an input's meta.compacted.json and the deletion of its meta.json: the input still counts as live (the
 /// catalog reads meta.json first), the same as the previous case.</item>
 /// <item>After the inputs are marked, before the tenant index is rebuilt: an older index still lists I as live, and
@@ -58,6 +58,7 @@ public sealed partial class Compactor
         _writerLogger = loggerFactory.CreateLogger<BlockWriter>();
     }
 
+    /// <summary>The validated options (the host reads <see cref="CompactorOptions.CompactionCycle"/> for its loop).</summary>
     public CompactorOptions Options => _options;
 
     /// <summary>One pass over every tenant of <paramref name="store"/>; <paramref name="now"/> drives windows, retention and compactedTime.</summary>

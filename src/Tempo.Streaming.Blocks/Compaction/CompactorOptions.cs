@@ -55,6 +55,12 @@ public sealed record CompactorOptions
     /// </summary>
     public TimeSpan CompactedBlockRetention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Tempo's compaction cycle (30s): how often the host calls <see cref="Compactor.RunOnceAsync"/>. A run that takes
+    /// longer simply delays the next one; the compactor itself keeps no timer.
+    /// </summary>
+    public TimeSpan CompactionCycle { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How compacted blocks are encoded (row group size, bloom filter, codec).</summary>
     public BlockWriterOptions Writer { get; init; } = BlockWriterOptions.Default;
 
@@ -80,6 +86,10 @@ public sealed record CompactorOptions
         if (MaxCompactionLevel < 1)
         {
             throw new ArgumentException($"compactor: max compaction level must be at least 1 (blocks cut from the live store are level 0), got {MaxCompactionLevel}");
+        }
+        if (CompactionCycle <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"compactor: compaction cycle must be positive, got {CompactionCycle}");
         }
         if (ActiveWindow < TimeSpan.Zero)
         {

@@ -86,6 +86,33 @@ public sealed class CompactorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_union_of_dedicated_columns_past_the_ten_spare_columns_keeps_every_attribute()
+    {
+        // Twelve span columns in all: vParquet4 stores ten, the other two (whichever come last) stay generic attributes.
+        var fillers = Enumerable.Range(1, 10).Select(i => new DedicatedColumn(DedicatedColumn.ScopeSpan, $"filler{i}", DedicatedColumn.TypeString)).ToArray();
+        IReadOnlyList<DedicatedColumn>[] columns =
+        [
+            [.. fillers.Take(5), RandomTraces.DedicatedColumns[1]],
+            [.. fillers.Skip(5), RandomTraces.DedicatedColumns[2]],
+        ];
+        var inputs = await _scenario.WriteInputsAsync(Tenant, 0, 0, blocks: 2, traceCount: 60, InputTime, b => columns[b]);
+
+        var summary = await new Compactor().RunOnceAsync(_scenario.Store, CompactionScenario.Now);
+
+        summary.BlocksOut.Should().Be(1);
+        var output = (await _scenario.LiveBlocksAsync(Tenant)).Should().ContainSingle().Subject;
+        output.DedicatedColumns.Should().HaveCount(12).And.OnlyHaveUniqueItems();
+        var spans = await _scenario.LiveSpansAsync(Tenant);
+        SpanKey.Sorted(spans).Should().Equal(SpanKey.Sorted(inputs.Spans.Keys));
+        spans.Should().Contain(span => span.Attributes.Any(a => a.Key == "instance"))
+            .And.Contain(span => span.Attributes.Any(a => a.Key == "region"));
+        foreach (var span in spans)
+        {
+            Normalized(span).Should().Be(Normalized(inputs.Spans[SpanKey.Of(span)]));
+        }
+    }
+
+    [Fact]
     public async Task Output_id_and_shape_depend_on_the_set_of_inputs_only()
     {
         var inputs = await _scenario.WriteInputsAsync(Tenant, 0, 0, blocks: 3, traceCount: 10, InputTime);
@@ -185,6 +212,8 @@ public sealed class CompactorTests : IDisposable
             (new() { MaxCompactionObjects = 0 }, "max compaction objects"),
             (new() { MaxBlockBytes = 0 }, "max block bytes"),
             (new() { MaxCompactionLevel = 0 }, "max compaction level"),
+            (new() { CompactionCycle = TimeSpan.Zero }, "compaction cycle"),
+            (new() { ActiveWindow = TimeSpan.FromHours(-1) }, "active window"),
             (new() { BlockRetention = TimeSpan.Zero }, "block retention"),
             (new() { CompactedBlockRetention = TimeSpan.Zero }, "compacted block retention"),
             (new() { Writer = new BlockWriterOptions { RowGroupSizeBytes = 0 } }, "row group size"),
