@@ -447,7 +447,13 @@ public static class ConfigLoader
             Backend = backend,
             Local = local is null ? defaults.Local : BindLocal(local, defaults.Local),
             S3 = s3 is null ? defaults.S3 : BindS3(s3, defaults.S3),
+            BlocklistPoll = section.Duration("blocklist_poll") ?? defaults.BlocklistPoll,
         };
+        if (result.BlocklistPoll <= TimeSpan.Zero)
+        {
+            throw section.Invalid("blocklist_poll", "must be positive");
+        }
+
         section.EnsureNoUnknownKeys();
         return result;
     }

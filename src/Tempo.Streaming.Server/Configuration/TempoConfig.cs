@@ -242,6 +242,13 @@ public sealed record TraceStorageConfig
     public LocalStorageConfig Local { get; init; } = new();
 
     public S3StorageConfig S3 { get; init; } = new();
+
+    /// <summary>
+    /// <c>blocklist_poll</c>: how often queriers re-read each tenant's blocks (tenant index, else a listing). Tempo's
+    /// default is 5m; ours is shorter because a live store cuts blocks every few minutes and, in the single binary, its
+    /// own blocks are visible at once anyway.
+    /// </summary>
+    public TimeSpan BlocklistPoll { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 public enum StorageBackend

@@ -66,12 +66,27 @@ internal sealed partial class IngestPipelineService
         }
 
         liveStoreClient?.Dispose();
-        // Its writers (flush, compactor) and readers stopped above; an S3 client holds connections.
+        // Its writers (the flush) and readers (queries, the block list poll) stopped above; an S3 client holds connections.
         Blocks.Backend.IObjectStore? blockStore;
+        Query.Blocks.TenantBlockList? blockList;
+        Query.Blocks.BlockTraceSource? blockTraceSource;
+        Task blockListPolling;
         lock (_stateLock)
         {
             blockStore = _blockStore;
+            blockList = _blockList;
+            blockTraceSource = _blockTraceSource;
+            blockListPolling = _blockListPolling;
         }
+        try
+        {
+            await blockListPolling;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        blockTraceSource?.Dispose();
+        blockList?.Dispose();
         (blockStore as IDisposable)?.Dispose();
         _ringServices.Store = null;
         if (ringStore is not null)

@@ -220,7 +220,8 @@ internal sealed partial class IngestPipelineService
 
             _ringServices.LocalStore = store;
             _ringServices.BlockStore = BlockStore();
-            _queryServices.Traces = new TraceByIdQuerier([distributed ? RemoteTraceSource(ring, store) : store], [], options.MaxBytesPerTrace);
+            var blockSource = StartBlockQueries(store);
+            _queryServices.Traces = new TraceByIdQuerier([distributed ? RemoteTraceSource(ring, store) : store], [blockSource], options.MaxBytesPerTrace);
             // Tag names and values come from this live store only: the tag routes fan out once the query frontend
             // shards jobs across live stores (a later issue); trace by ID already reaches every partition.
             _queryServices.Tags = new TagQuerier([store]);
@@ -306,6 +307,27 @@ internal sealed partial class IngestPipelineService
     }
 
     /// <summary>The Tempo HTTP port this instance publishes: the configured one, or the bound one when that is 0.</summary>
+    /// <summary>
+    /// Trace by ID from the blocks of <c>storage.trace</c>: the block list polled every <c>blocklist_poll</c>, plus every
+    /// block this live store flushes the moment it is written (no wait for the next poll).
+    /// </summary>
+    private Query.Blocks.BlockTraceSource StartBlockQueries(LiveTraceStore store)
+    {
+        var blockList = new Query.Blocks.TenantBlockList(BlockStore(),
+            Query.Blocks.TenantBlockListOptions.Default with { PollInterval = _config.Storage.Trace.BlocklistPoll },
+            _loggerFactory.CreateLogger<Query.Blocks.TenantBlockList>(), _meterFactory);
+        var source = new Query.Blocks.BlockTraceSource(BlockStore(), blockList, Query.Blocks.BlockTraceSourceOptions.Default,
+            _loggerFactory.CreateLogger<Query.Blocks.BlockTraceSource>(), _meterFactory);
+        store.BlockWritten = blockList.Add;
+        lock (_stateLock)
+        {
+            _blockList = blockList;
+            _blockTraceSource = source;
+            _blockListPolling = Task.Run(() => blockList.RunAsync(_stopping.Token));
+        }
+        return source;
+    }
+
     /// <summary>The <c>storage.trace</c> backend, created once and shared by the flush, the queriers and the compactor.</summary>
     private Blocks.Backend.IObjectStore BlockStore()
     {

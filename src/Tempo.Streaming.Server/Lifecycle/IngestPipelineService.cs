@@ -63,6 +63,9 @@ internal sealed partial class IngestPipelineService : IHostedService, IAsyncDisp
     private TraceDistributor? _traceDistributor;
     private LiveTraceStore? _liveTraceStore;
     private Blocks.Backend.IObjectStore? _blockStore;
+    private Query.Blocks.TenantBlockList? _blockList;
+    private Query.Blocks.BlockTraceSource? _blockTraceSource;
+    private Task _blockListPolling = Task.CompletedTask;
     private HttpClient? _liveStoreClient;
 
     public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener embeddedOpener,

@@ -29,6 +29,14 @@ public sealed class FlushRouteTests
         flush.StatusCode.Should().Be(HttpStatusCode.NoContent);
         var blocks = Path.Combine(server.Config.Storage.Trace.Local.Path, "single-tenant");
         Directory.GetFiles(blocks, "meta.json", SearchOption.AllDirectories).Should().NotBeEmpty();
+        // the flushed block answers at once (no wait for the block list poll), with every span of the trace
+        using var fromBlocks = await server.Client.GetAsync(server.HttpUri("/api/v2/traces/" + traceId + "?mode=blocks"));
+        fromBlocks.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await fromBlocks.Content.ReadAsStringAsync();
+        foreach (var span in request.ResourceSpans[0].ScopeSpans[0].Spans.Where(s => s.TraceId == request.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId))
+        {
+            body.Should().Contain(Convert.ToBase64String(span.SpanId.ToByteArray()));
+        }
         using var again = await server.Client.GetAsync(server.HttpUri("/flush"));
         again.StatusCode.Should().Be(HttpStatusCode.NoContent, "GET works too; with nothing new there is nothing to cut");
 
