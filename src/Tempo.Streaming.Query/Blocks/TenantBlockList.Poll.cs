@@ -12,7 +12,8 @@ public sealed partial class TenantBlockList
 
     /// <summary>
     /// Polls right away, then every <see cref="TenantBlockListOptions.PollInterval"/>, until
-    /// <paramref name="stopping"/> is cancelled (the host runs this as its background loop).
+    /// <paramref name="stopping"/> is cancelled (the host runs this as its background loop; await it before
+    /// <see cref="Dispose"/>).
     /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
