@@ -44,6 +44,7 @@ public sealed partial class BlockWriter
                 meta.FooterSize = ReadFooterLength(file, tenant, blockId);
                 file.Position = 0;
                 await _store.PutAsync(BlockPaths.Data(tenant, blockId), file, cancellationToken).ConfigureAwait(false);
+                Core.Diagnostics.CrashPoints.Hit(Core.Diagnostics.CrashPoints.BlockAfterData);
             }
 
             var shards = contents.Bloom.MarshalShards();

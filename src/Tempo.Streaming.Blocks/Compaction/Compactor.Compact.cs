@@ -52,6 +52,7 @@ public sealed partial class Compactor
         var writer = new BlockWriter(store, _options.Writer, _writerLogger);
         var result = await writer.WriteCompactedAsync(job.Tenant, job.Output, merger.MergeAsync(cancellationToken), cancellationToken)
             .ConfigureAwait(false);
+        Core.Diagnostics.CrashPoints.Hit(Core.Diagnostics.CrashPoints.CompactionAfterOutput);
 
         var meta = result.Meta;
         if (result.Written)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Tempo.Streaming.Blocks.BlockFormat;
 using Tempo.Streaming.Blocks.Meta;
+using Tempo.Streaming.Core.Diagnostics;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.LiveStore.Storage;
 using Tempo.Streaming.RocksDb;
@@ -95,7 +96,9 @@ internal sealed class BlockFlusher
             }
 
             var result = await _cutter.CutAsync(range.Value, _dedicatedColumns, cancellationToken).ConfigureAwait(false);
+            CrashPoints.Hit(CrashPoints.FlushAfterBlocks);
             Complete(result, now);
+            CrashPoints.Hit(CrashPoints.FlushBeforeCommit);
             _metrics.BlocksFlushed.Add(result.Blocks.Count);
             Log.RangeFlushed(_logger, partition, range.Value.FirstOffset, range.Value.LastOffset, result.Records, result.Blocks.Count);
             foreach (var block in result.Blocks)
