@@ -29,6 +29,9 @@ public sealed class TraceByIdQuerier
         _maxTraceBytes = maxTraceBytes;
     }
 
+    /// <summary>Tempo's <c>max_bytes_per_trace</c> for reads (0 = unlimited).</summary>
+    public long MaxTraceBytes => _maxTraceBytes;
+
     /// <summary>
     /// The combined trace, or <c>Trace = null</c> when no selected store holds a span of it. Store failures propagate;
     /// fragments that do not parse are skipped.
@@ -127,6 +130,9 @@ public sealed class TraceByIdQuerier
             ? new TraceLookupResult(trace, Partial: true, PartialMessage(maxTraceBytes), inspectedBytes)
             : new TraceLookupResult(trace, Partial: false, Message: null, inspectedBytes);
     }
+
+    /// <summary>The v1 API has no partial answer: Tempo's <c>trace.ErrTraceTooLarge</c> wording, with status 422.</summary>
+    public static string TooLargeMessage(long maxTraceBytes) => $"trace exceeds max size (max bytes: {maxTraceBytes})";
 
     /// <summary>Tempo's wording (<c>modules/frontend/combiner/trace_by_id_v2.go</c>).</summary>
     internal static string PartialMessage(long maxTraceBytes) =>

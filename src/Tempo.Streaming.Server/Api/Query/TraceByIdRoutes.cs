@@ -59,6 +59,14 @@ internal static class TraceByIdRoutes
             return;
         }
 
+        if (!v2 && result.Partial)
+        {
+            // v1 answers the whole trace or nothing; v2 returns what fits with status PARTIAL.
+            await QueryResponses.TextAsync(context, StatusCodes.Status422UnprocessableEntity, TraceByIdQuerier.TooLargeMessage(querier.MaxTraceBytes))
+                .ConfigureAwait(false);
+            return;
+        }
+
         if (!v2)
         {
             await (format == QueryResponses.Protobuf

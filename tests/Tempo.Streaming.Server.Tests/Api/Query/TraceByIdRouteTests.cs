@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Tempo.Streaming.Core;
 using Tempo.Streaming.Core.Querying;
+using Tempo.Streaming.Query.Traces;
 using Tempo.Streaming.Tempopb;
 
 namespace Tempo.Streaming.Server.Tests.QueryApi;
@@ -290,5 +291,22 @@ public sealed class TraceByIdRouteTests
         using var invalid = await GetAsync(host, "/api/traces/" + TraceHex, orgId: "team-a|a/b");
         invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await invalid.Content.ReadAsStringAsync()).Should().Be("tenant ID 'a/b' contains unsupported character '/'");
+    }
+
+    [Fact]
+    public async Task A_trace_over_max_bytes_per_trace_is_422_on_v1_and_partial_on_v2()
+    {
+        await using var host = await QueryApiHost.StartAsync();
+        // the first fragment alone is over the limit: the combined trace stops there
+        host.Services.Traces = new TraceByIdQuerier([StoreWithTrace()], [], maxTraceBytes: 10);
+
+        using var v1 = await GetAsync(host, "/api/traces/" + TraceHex);
+        v1.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await v1.Content.ReadAsStringAsync()).Should().Be("trace exceeds max size (max bytes: 10)");
+
+        using var v2 = await GetAsync(host, "/api/v2/traces/" + TraceHex);
+        v2.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var body = JsonDocument.Parse(await v2.Content.ReadAsStringAsync());
+        body.RootElement.GetProperty("status").GetString().Should().Be("PARTIAL");
     }
 }
