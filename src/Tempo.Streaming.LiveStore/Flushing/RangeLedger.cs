@@ -65,19 +65,26 @@ internal sealed class RangeLedger
     {
         var (lower, upper) = LiveStoreKeys.LedgerRange(LiveStoreKeys.LedgerFragmentTag, range.Partition, range.FirstOffset, range.LastOffset);
         var fragments = new List<LedgerFragment>();
-        var prefixes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var prefixes = new List<byte[]>(); // one array per tenant, not per fragment (few tenants per range)
         using var iterator = _db.Db.NewIterator(_db.Ledger, lower, upper);
         for (iterator.Seek(lower); iterator.Valid; iterator.Next())
         {
             var key = iterator.Key;
             var value = iterator.Value;
             var tenantPrefix = value[..^16];
-            // one array per tenant, not per fragment
-            var tenant = System.Text.Encoding.UTF8.GetString(tenantPrefix);
-            if (!prefixes.TryGetValue(tenant, out var prefix))
+            byte[]? prefix = null;
+            foreach (var known in prefixes)
+            {
+                if (tenantPrefix.SequenceEqual(known))
+                {
+                    prefix = known;
+                    break;
+                }
+            }
+            if (prefix is null)
             {
                 prefix = tenantPrefix.ToArray();
-                prefixes[tenant] = prefix;
+                prefixes.Add(prefix);
             }
             fragments.Add(new LedgerFragment(prefix, value[^16..].ToArray(), BinaryPrimitives.ReadInt64BigEndian(key[5..]),
                 BinaryPrimitives.ReadInt32BigEndian(key[13..])));
