@@ -9,4 +9,5 @@ root.Subcommands.Add(FreshnessCommand.Create());
 root.Subcommands.Add(ConsumptionCommand.Create());
 root.Subcommands.Add(QueryBenchCommand.Create());
 root.Subcommands.Add(BlocksCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 return await root.Parse(args).InvokeAsync();
