@@ -7,7 +7,9 @@ namespace Tempo.Streaming.Server.Tests.Configuration;
 /// <summary>
 /// No Docker engine runs here, so the files users run — compose/docker-compose.yaml, deploy/*.yaml, the Dockerfile — are
 /// checked against what the server really accepts: every command line parses with the server's flag parser, every config
-/// loads with the server's strict config loader, and every port published or declared is one the config listens on.
+/// loads with the server's strict config loader, and every port published or declared is one the config listens on. The
+/// distributed files must also give every process one S3 bucket, served by a MinIO the file itself runs, since a live store's
+/// blocks are only visible to the others and to the compactor through a shared backend.
 /// </summary>
 public sealed class DeploymentFilesTests
 {
@@ -29,29 +31,16 @@ public sealed class DeploymentFilesTests
     [InlineData("docker-compose.distributed.yaml")]
     public void Compose_services_run_accepted_flags_with_an_existing_config_and_publish_its_ports(string file)
     {
-        var compose = LoadYaml(Path.Combine(Root, "compose", file)).Single();
-        var services = (YamlMappingNode)compose["services"];
-        var tempoServices = services.Children.Where(s => IsTempoStreaming((YamlMappingNode)s.Value)).ToList();
+        var (services, tempoServices) = LoadCompose(file);
         tempoServices.Should().NotBeEmpty();
         var liveStoreIds = new List<string>();
-        foreach (var (nameNode, node) in tempoServices)
+        foreach (var (name, service, config) in tempoServices)
         {
-            var name = Scalar(nameNode);
-            var service = (YamlMappingNode)node;
-            var arguments = ServerArguments.Parse(Strings(service["command"]));
-
-            var mounted = Strings(service["volumes"]).Select(v => v.Split(':')).Single(v => v[1] == arguments.ConfigFile);
-            var configOnHost = Path.GetFullPath(Path.Combine(Root, "compose", mounted[0]));
-            File.Exists(configOnHost).Should().BeTrue($"service {name} mounts {mounted[0]} as its config");
-            var environment = service.Children.TryGetValue(new YamlScalarNode("environment"), out var env)
-                ? ((YamlMappingNode)env).Children.ToDictionary(e => Scalar(e.Key), e => Scalar(e.Value))
-                : [];
-            var config = LoadAsTheServerDoes(File.ReadAllText(configOnHost), arguments, environment.GetValueOrDefault, $"service {name}");
-
             var published = Strings(service["ports"]).Select(p => int.Parse(p.Split(':')[^1])).ToList();
             published.Should().BeEquivalentTo(ListeningPorts(config), $"service {name} publishes exactly the ports its config listens on");
 
-            if (ServerTargets.UsesKafka(config.Target))
+            // The compactor only talks to the block backend.
+            if (ServerTargets.UsesKafka(config.Target) && ServerTargets.RunsIngestPath(config.Target))
             {
                 foreach (var broker in config.Ingest.Kafka.Address.Split(','))
                 {
@@ -70,6 +59,38 @@ public sealed class DeploymentFilesTests
         }
 
         liveStoreIds.Select(id => LiveStoreInstance.PartitionId(id, out _)).Should().OnlyHaveUniqueItems("each live store of a zone owns its own partition");
+    }
+
+    [Fact]
+    public void Distributed_compose_live_stores_and_compactor_share_one_bucket_of_its_minio_created_before_they_start()
+    {
+        var (services, tempoServices) = LoadCompose("docker-compose.distributed.yaml");
+        tempoServices.Select(s => s.Config.Target).Distinct()
+            .Should().BeEquivalentTo([ServerTargets.Distributor, ServerTargets.LiveStore, ServerTargets.Compactor]);
+
+        var (bucket, endpoint) = SharedS3Backend(tempoServices.Select(s => (s.Name, s.Config)).ToList());
+        var s3Host = endpoint.Split(':')[0];
+        services.Children.Should().ContainKey(new YamlScalarNode(s3Host), $"every Tempo service reaches S3 at {endpoint}, which must be a service of the file");
+        var s3Service = (YamlMappingNode)services[s3Host];
+        s3Service.Children.Should().ContainKey(new YamlScalarNode("healthcheck"), "the bucket is created once MinIO is healthy");
+        var s3Environment = ComposeEnvironment(s3Service);
+
+        foreach (var (name, service, config) in tempoServices.Where(s => UsesBlockBackend(s.Config)))
+        {
+            config.Storage.Trace.S3.AccessKey.Should().Be(s3Environment["MINIO_ROOT_USER"], $"service {name} signs in to {s3Host} as its root user");
+            config.Storage.Trace.S3.SecretKey.Should().Be(s3Environment["MINIO_ROOT_PASSWORD"], $"service {name} signs in to {s3Host}");
+
+            // Flushes and compactions need the bucket: the service waits for a one-shot that creates it on the S3 service.
+            var dependsOn = (YamlMappingNode)service["depends_on"];
+            var creator = dependsOn.Children
+                .Where(d => Scalar(((YamlMappingNode)d.Value)["condition"]) == "service_completed_successfully")
+                .Select(d => Scalar(d.Key))
+                .Where(dependency => CreatesBucket(string.Join(' ', Strings(((YamlMappingNode)services[dependency])["command"])), endpoint, bucket))
+                .Should().ContainSingle($"service {name} waits until bucket {bucket} exists on {endpoint}").Subject;
+            var creatorService = (YamlMappingNode)services[creator];
+            Scalar(((YamlMappingNode)((YamlMappingNode)creatorService["depends_on"])[s3Host])["condition"]).Should().Be("service_healthy");
+            ComposeEnvironment(creatorService).Should().Contain(s3Environment, $"{creator} signs in with {s3Host}'s credentials");
+        }
     }
 
     [Fact]
@@ -96,13 +117,13 @@ public sealed class DeploymentFilesTests
         var documents = LoadYaml(Path.Combine(Root, "deploy", "distributed.yaml"));
         var configMaps = documents.Where(d => Scalar(d["kind"]) == "ConfigMap")
             .ToDictionary(d => Scalar(((YamlMappingNode)d["metadata"])["name"]), d => (YamlMappingNode)d["data"]);
-        var workloads = documents.Where(d => Scalar(d["kind"]) is "Deployment" or "StatefulSet").ToList();
+        var workloads = documents.Where(d => Scalar(d["kind"]) is "Deployment" or "StatefulSet" && IsTempoStreaming(SingleContainer(d))).ToList();
         var targets = new List<string>();
         foreach (var workload in workloads)
         {
             var name = Scalar(((YamlMappingNode)workload["metadata"])["name"]);
-            var podSpec = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)workload["spec"])["template"])["spec"];
-            var container = (YamlMappingNode)((YamlSequenceNode)podSpec["containers"]).Single();
+            var podSpec = PodSpec(workload);
+            var container = SingleContainer(workload);
             var arguments = ServerArguments.Parse(Strings(container["args"]));
 
             // The config file is the mounted ConfigMap's key; pod fields stand in for what Kubernetes injects.
@@ -111,16 +132,7 @@ public sealed class DeploymentFilesTests
             var volume = ((YamlSequenceNode)podSpec["volumes"]).Cast<YamlMappingNode>().Single(v => Scalar(v["name"]) == Scalar(mount["name"]));
             var configYaml = Scalar(configMaps[Scalar(((YamlMappingNode)volume["configMap"])["name"])][Path.GetFileName(arguments.ConfigFile!)]);
             var podName = Scalar(workload["kind"]) == "StatefulSet" ? name + "-0" : name + "-7d9f8-abcde";
-            var environment = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(
-                e => Scalar(e["name"]),
-                e => e.Children.ContainsKey(new YamlScalarNode("value"))
-                    ? Scalar(e["value"])
-                    : Scalar(((YamlMappingNode)((YamlMappingNode)e["valueFrom"])["fieldRef"])["fieldPath"]) switch
-                    {
-                        "metadata.name" => podName,
-                        "status.podIP" => "10.1.2.3",
-                        var field => throw new InvalidOperationException($"{name}: unexpected fieldRef {field}"),
-                    });
+            var environment = KubernetesEnvironment(documents, workload, podName);
             var config = LoadAsTheServerDoes(configYaml, arguments, environment.GetValueOrDefault, name);
             targets.Add(config.Target);
 
@@ -139,7 +151,50 @@ public sealed class DeploymentFilesTests
             }
         }
 
-        targets.Should().BeEquivalentTo([ServerTargets.Distributor, ServerTargets.LiveStore]);
+        targets.Should().BeEquivalentTo([ServerTargets.Distributor, ServerTargets.LiveStore, ServerTargets.Compactor]);
+    }
+
+    [Fact]
+    public void Distributed_kubernetes_live_stores_and_compactor_share_one_bucket_of_the_minio_in_the_manifest()
+    {
+        var documents = LoadYaml(Path.Combine(Root, "deploy", "distributed.yaml"));
+        var configMaps = documents.Where(d => Scalar(d["kind"]) == "ConfigMap")
+            .ToDictionary(d => Scalar(((YamlMappingNode)d["metadata"])["name"]), d => (YamlMappingNode)d["data"]);
+        var configYaml = Scalar(configMaps["tempo-streaming-distributed"]["tempo-streaming.yaml"]);
+        var loaded = new List<(string Name, TempoConfig Config)>();
+        foreach (var workload in documents.Where(d => Scalar(d["kind"]) is "Deployment" or "StatefulSet" && IsTempoStreaming(SingleContainer(d))))
+        {
+            var name = Scalar(((YamlMappingNode)workload["metadata"])["name"]);
+            var arguments = ServerArguments.Parse(Strings(SingleContainer(workload)["args"]));
+            var environment = KubernetesEnvironment(documents, workload, name + "-0");
+            loaded.Add((name, LoadAsTheServerDoes(configYaml, arguments, environment.GetValueOrDefault, name)));
+        }
+
+        var (bucket, endpoint) = SharedS3Backend(loaded);
+        var s3Host = endpoint.Split(':')[0];
+        var s3Port = int.Parse(endpoint.Split(':')[1]);
+        var s3Service = documents.Where(d => Scalar(d["kind"]) == "Service").Should()
+            .ContainSingle(d => Scalar(((YamlMappingNode)d["metadata"])["name"]) == s3Host, $"every Tempo workload reaches S3 at {endpoint}").Subject;
+        ((YamlSequenceNode)((YamlMappingNode)s3Service["spec"])["ports"]).Select(p => int.Parse(Scalar(((YamlMappingNode)p)["port"])))
+            .Should().Contain(s3Port);
+
+        // The Service selects the MinIO Deployment; its root user is what the live stores and the compactor sign in with.
+        var selector = ((YamlMappingNode)((YamlMappingNode)s3Service["spec"])["selector"]).Children.ToDictionary(c => Scalar(c.Key), c => Scalar(c.Value));
+        var minio = documents.Where(d => Scalar(d["kind"]) == "Deployment").Should()
+            .ContainSingle(d => selector.All(l => PodLabels(d).GetValueOrDefault(l.Key) == l.Value), $"Service {s3Host} selects one Deployment").Subject;
+        var minioEnvironment = KubernetesEnvironment(documents, minio, "minio-0");
+        var minioContainer = SingleContainer(minio);
+        ((YamlSequenceNode)minioContainer["ports"]).Select(p => int.Parse(Scalar(((YamlMappingNode)p)["containerPort"]))).Should().Contain(s3Port);
+        minioContainer.Children.Should().ContainKey(new YamlScalarNode("readinessProbe"));
+        foreach (var (name, config) in loaded.Where(l => UsesBlockBackend(l.Config)))
+        {
+            config.Storage.Trace.S3.AccessKey.Should().Be(minioEnvironment["MINIO_ROOT_USER"], $"{name} signs in to {s3Host} as its root user");
+            config.Storage.Trace.S3.SecretKey.Should().Be(minioEnvironment["MINIO_ROOT_PASSWORD"], $"{name} signs in to {s3Host}");
+        }
+
+        var job = documents.Where(d => Scalar(d["kind"]) == "Job").Should().ContainSingle("a Job creates the bucket").Subject;
+        CreatesBucket(string.Join(' ', Strings(SingleContainer(job)["args"])), endpoint, bucket).Should().BeTrue($"the Job creates bucket {bucket} on {endpoint}");
+        KubernetesEnvironment(documents, job, "minio-create-bucket-x").Should().Contain(minioEnvironment);
     }
 
     [Fact]
@@ -152,6 +207,113 @@ public sealed class DeploymentFilesTests
         lines.Should().Contain(l => l.StartsWith("ENTRYPOINT [\"/app/tempo-streaming\"]", StringComparison.Ordinal));
         File.ReadAllText(Path.Combine(Root, "Makefile")).Should().Contain("-o .publish/server", "the Dockerfile copies .publish/server");
     }
+
+    /// <summary>
+    /// The services of a compose file as <c>docker compose</c> sees them (its <c>${VAR:-default}</c> interpolation with no
+    /// variable set, so the defaults apply), and each Tempo service's config loaded from its mounted file.
+    /// </summary>
+    private static (YamlMappingNode Services, List<(string Name, YamlMappingNode Service, TempoConfig Config)> Tempo) LoadCompose(string file)
+    {
+        var text = EnvSubst.Expand(File.ReadAllText(Path.Combine(Root, "compose", file)), _ => null);
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        var services = (YamlMappingNode)((YamlMappingNode)stream.Documents.Single().RootNode)["services"];
+        var tempo = new List<(string, YamlMappingNode, TempoConfig)>();
+        foreach (var (nameNode, node) in services.Children.Where(s => IsTempoStreaming((YamlMappingNode)s.Value)))
+        {
+            var name = Scalar(nameNode);
+            var service = (YamlMappingNode)node;
+            var arguments = ServerArguments.Parse(Strings(service["command"]));
+            var mounted = Strings(service["volumes"]).Select(v => v.Split(':')).Single(v => v[1] == arguments.ConfigFile);
+            var configOnHost = Path.GetFullPath(Path.Combine(Root, "compose", mounted[0]));
+            File.Exists(configOnHost).Should().BeTrue($"service {name} mounts {mounted[0]} as its config");
+            var environment = ComposeEnvironment(service);
+            tempo.Add((name, service, LoadAsTheServerDoes(File.ReadAllText(configOnHost), arguments, environment.GetValueOrDefault, $"service {name}")));
+        }
+
+        return (services, tempo);
+    }
+
+    private static Dictionary<string, string> ComposeEnvironment(YamlMappingNode service) =>
+        service.Children.TryGetValue(new YamlScalarNode("environment"), out var env)
+            ? ((YamlMappingNode)env).Children.ToDictionary(e => Scalar(e.Key), e => Scalar(e.Value))
+            : [];
+
+    /// <summary>
+    /// A workload's container environment as Kubernetes injects it: literal values, the pod's name and IP, and the keys
+    /// of the manifest's Secrets.
+    /// </summary>
+    private static Dictionary<string, string> KubernetesEnvironment(List<YamlMappingNode> documents, YamlMappingNode workload, string podName)
+    {
+        var name = Scalar(((YamlMappingNode)workload["metadata"])["name"]);
+        var secrets = documents.Where(d => Scalar(d["kind"]) == "Secret")
+            .ToDictionary(d => Scalar(((YamlMappingNode)d["metadata"])["name"]), d => (YamlMappingNode)d["stringData"]);
+        return ((YamlSequenceNode)SingleContainer(workload)["env"]).Cast<YamlMappingNode>().ToDictionary(
+            e => Scalar(e["name"]),
+            e =>
+            {
+                if (e.Children.ContainsKey(new YamlScalarNode("value")))
+                {
+                    return Scalar(e["value"]);
+                }
+
+                var valueFrom = (YamlMappingNode)e["valueFrom"];
+                if (valueFrom.Children.TryGetValue(new YamlScalarNode("secretKeyRef"), out var secretRef))
+                {
+                    var secret = Scalar(((YamlMappingNode)secretRef)["name"]);
+                    secrets.Should().ContainKey(secret, $"{name} reads Secret {secret}, which must be in the manifest");
+                    return Scalar(secrets[secret][Scalar(((YamlMappingNode)secretRef)["key"])]);
+                }
+
+                return Scalar(((YamlMappingNode)valueFrom["fieldRef"])["fieldPath"]) switch
+                {
+                    "metadata.name" => podName,
+                    "status.podIP" => "10.1.2.3",
+                    var field => throw new InvalidOperationException($"{name}: unexpected fieldRef {field}"),
+                };
+            });
+    }
+
+    private static YamlMappingNode PodSpec(YamlMappingNode workload) =>
+        (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)workload["spec"])["template"])["spec"];
+
+    private static Dictionary<string, string> PodLabels(YamlMappingNode workload) =>
+        ((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)workload["spec"])["template"])["metadata"])["labels"]).Children
+        .ToDictionary(l => Scalar(l.Key), l => Scalar(l.Value));
+
+    private static YamlMappingNode SingleContainer(YamlMappingNode workload) =>
+        (YamlMappingNode)((YamlSequenceNode)PodSpec(workload)["containers"]).Single();
+
+    /// <summary>Targets that write or read blocks: live stores flush and answer from them, the compactor rewrites them.</summary>
+    private static bool UsesBlockBackend(TempoConfig config) =>
+        ServerTargets.RunsLiveStore(config.Target) || ServerTargets.RunsCompactor(config.Target);
+
+    /// <summary>
+    /// Checks that every process of a distributed deployment uses the same S3 bucket at the same endpoint — the blocks one
+    /// live store flushes must be the blocks the others and the compactor see — and that the grace periods cover a stale
+    /// block list: Tempo's polling docs ask for <c>complete_block_timeout</c> and <c>compacted_block_retention</c> of at
+    /// least twice <c>blocklist_poll</c>. Returns the bucket and endpoint.
+    /// </summary>
+    private static (string Bucket, string Endpoint) SharedS3Backend(List<(string Name, TempoConfig Config)> processes)
+    {
+        foreach (var (name, config) in processes)
+        {
+            var trace = config.Storage.Trace;
+            trace.Backend.Should().Be(StorageBackend.S3, $"{name} must share the block backend; a local folder is private to one process");
+            trace.S3.Endpoint.Should().MatchRegex(@"^[a-z0-9.-]+:\d+$", $"{name}: the S3 endpoint is host:port");
+            config.LiveStore.CompleteBlockTimeout.Should().BeGreaterThanOrEqualTo(2 * trace.BlocklistPoll, name);
+            config.Compactor.CompactedBlockRetention.Should().BeGreaterThanOrEqualTo(2 * trace.BlocklistPoll, name);
+        }
+
+        var backends = processes.Select(p => (p.Config.Storage.Trace.S3.Bucket, p.Config.Storage.Trace.S3.Endpoint)).Distinct().ToList();
+        backends.Should().ContainSingle("every live store and the compactor use one bucket at one endpoint");
+        return backends[0];
+    }
+
+    // An mc script that signs in at the S3 endpoint and makes the bucket (idempotently, so a re-run succeeds).
+    private static bool CreatesBucket(string script, string endpoint, string bucket) =>
+        script.Contains($"http://{endpoint} ", StringComparison.Ordinal) &&
+        System.Text.RegularExpressions.Regex.IsMatch(script, $@"mc mb --ignore-existing \S+/{System.Text.RegularExpressions.Regex.Escape(bucket)}(\s|$)");
 
     /// <summary>The ports a process listens on: the Tempo API, plus the OTLP receivers on targets that run the distributor.</summary>
     private static List<int> ListeningPorts(TempoConfig config)
@@ -184,7 +346,8 @@ public sealed class DeploymentFilesTests
         return config;
     }
 
-    // Our services are built from the repository's Dockerfile or run its image; others (Kafka) are checked through them.
+    // Our services (and containers) are built from the repository's Dockerfile or run its image; others (Kafka, MinIO)
+    // are checked through them.
     private static bool IsTempoStreaming(YamlMappingNode service) =>
         service.Children.ContainsKey(new YamlScalarNode("build")) ||
         (service.Children.TryGetValue(new YamlScalarNode("image"), out var image) && Scalar(image).StartsWith("tempo-streaming", StringComparison.Ordinal));
