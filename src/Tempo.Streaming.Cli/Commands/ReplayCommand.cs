@@ -8,7 +8,10 @@ namespace Tempo.Streaming.Cli.Commands;
 /// (issue 6 point 5): rebuilds blocks from the ingest log (embedded <c>--log.path</c> or Kafka <c>--kafka.address</c>)
 /// into a backend (<c>--path</c> or <c>--backend s3</c>) with the live store's block builder. Ranges blocks already cover
 /// are skipped unless <c>--force</c>, then replayed with their recorded boundaries (same block IDs); offsets no block
-/// covers are cut by <c>--max-block-bytes</c>. Exit codes: 0 done; 1 the log or backend failed, or a recorded range is
+/// covers are cut by <c>--max-block-bytes</c>. A replay killed midway is finished by running it again with <c>--force</c>:
+/// the ranges it wrote keep their boundaries (existing blocks are no-ops), the rest is cut again from the same start, so
+/// the cut points are the ones the first run would have made. (Without --force a re-run finishes a block whose data was
+/// written without meta.json, but cannot see a tenant's block that left nothing in the backend.) Exit codes: 0 done; 1 the log or backend failed, or a recorded range is
 /// no longer in the log; 2 bad arguments or offsets (nothing is written).
 /// </summary>
 internal static class ReplayCommand
@@ -32,7 +35,9 @@ internal static class ReplayCommand
             Description = "Also replay offsets at or past the live store group's committed offset (only when no live store will flush them)",
         };
         var command = new Command("replay",
-            "Rebuild blocks from the ingest log: the same blocks (IDs and bytes) the live store's flush writes for those offsets")
+            "Rebuild blocks from the ingest log: the same blocks (IDs and bytes) the live store's flush writes for those offsets. " +
+            "Ranges blocks cover are skipped unless --force; offsets no block covers are cut by --max-block-bytes. " +
+            "An interrupted replay is finished by running it again with --force. Exit 0 done, 1 failure, 2 bad input")
         {
             partition, from, to, force, maxBlockBytes, rate, includeUnflushed,
         };

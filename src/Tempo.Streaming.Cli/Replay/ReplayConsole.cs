@@ -69,6 +69,7 @@ internal static class ReplayConsole
         ReplaySegmentKind.Covered when segment.Replay => "covered by blocks: replay with these boundaries (--force)",
         ReplaySegmentKind.Covered => "covered by blocks: skip (--force replays it)",
         ReplaySegmentKind.Recorded => "recorded only by compacted blocks (their output is missing): replay with these boundaries",
+        ReplaySegmentKind.Interrupted => "covered, but a tenant's block of it has no meta.json (an interrupted write): replay with these boundaries",
         ReplaySegmentKind.Gap => "no block: replay, cut by --max-block-bytes",
         ReplaySegmentKind.NotYetFlushed => "at or past the committed offset: skip, the live store has not flushed it yet (--include-unflushed replays it)",
         ReplaySegmentKind.OutsideLog => "recorded by blocks but not entirely in the log any more: cannot be rebuilt with its block IDs",

@@ -14,6 +14,12 @@ public enum ReplaySegmentKind
     /// </summary>
     Recorded,
 
+    /// <summary>
+    /// A range live blocks cover, but one tenant's block of it has a folder without a usable meta.json (a block write that
+    /// was interrupted, by a crashed replay or flush): replayed with these boundaries, which finish that block.
+    /// </summary>
+    Interrupted,
+
     /// <summary>Offsets no block records: replayed, cut by max_block_bytes from the gap's start.</summary>
     Gap,
 

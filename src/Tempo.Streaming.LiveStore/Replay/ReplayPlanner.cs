@@ -1,4 +1,5 @@
 using Tempo.Streaming.Blocks.Lineage;
+using Tempo.Streaming.Blocks.Meta;
 
 namespace Tempo.Streaming.LiveStore.Replay;
 
@@ -10,6 +11,9 @@ namespace Tempo.Streaming.LiveStore.Replay;
 /// those boundaries give a deleted block of one tenant back with its original ID. Covered by live blocks, such a range
 /// is skipped unless <c>force</c>; recorded only by blocks marked compacted (their output is missing) it is replayed.
 /// A recorded range reaching outside the requested offsets is taken whole.</item>
+/// <item>A covered range is replayed without <c>force</c> when a block folder without meta.json carries the ID one of its
+/// tenants' blocks would have (<see cref="BlockId.FromLineage"/>): a write was interrupted there — say a replay killed
+/// between two tenants' blocks — and running the replay again finishes it.</item>
 /// <item>Offsets no block records are gaps, cut by size from their start (<see cref="ReplayBlockBuilder.BuildCutAsync"/>).</item>
 /// <item>A gap at or past the live store's committed offset is not replayed: the live store has not flushed it yet and
 /// will cut it from its flushed offset with its own boundaries, and two cuts of one offset are an overlap.</item>
@@ -51,18 +55,27 @@ public static class ReplayPlanner
             }
         }
         var liveUnion = Merge(live);
+        var unfinished = new HashSet<Guid>();
+        foreach (var block in inventory.Unreadable)
+        {
+            unfinished.Add(block.BlockId);
+        }
+        var unfinishedTenants = inventory.Unreadable.Select(static b => b.Tenant).Distinct(StringComparer.Ordinal).ToArray();
 
         var segments = new List<ReplaySegment>();
         foreach (var (first, last) in recorded)
         {
             var covered = Covers(liveUnion, first, last);
-            var replay = force || !covered;
+            var interrupted = covered && Array.Exists(unfinishedTenants,
+                tenant => unfinished.Contains(BlockId.FromLineage(tenant, topic, bounds.Partition, first, last)));
+            var replay = force || !covered || interrupted;
             if (replay && (first < bounds.LogStart || last >= bounds.HighWatermark))
             {
                 segments.Add(new ReplaySegment(ReplaySegmentKind.OutsideLog, first, last, Replay: false));
                 continue;
             }
-            segments.Add(new ReplaySegment(covered ? ReplaySegmentKind.Covered : ReplaySegmentKind.Recorded, first, last, replay));
+            var kind = interrupted ? ReplaySegmentKind.Interrupted : covered ? ReplaySegmentKind.Covered : ReplaySegmentKind.Recorded;
+            segments.Add(new ReplaySegment(kind, first, last, replay));
         }
 
         var cursor = from;

@@ -87,6 +87,54 @@ public sealed class ReplayBuilderTests
     }
 
     [Fact]
+    public async Task A_replay_killed_between_a_blocks_data_and_its_meta_json_is_finished_by_running_it_again_without_force()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, MixedRecords());
+        var (firstRun, _) = await ReplayAsync(fixture, backend, force: false);
+        var blockA = firstRun.Single().Blocks.Single(b => b.Tenant == TenantA).BlockId;
+        var data = await backend.GetAsync(BlockPaths.Data(TenantA, blockA));
+        // the kill point: team-b's block is complete, team-a's data.parquet is uploaded but its meta.json never was
+        await backend.DeleteAsync(BlockPaths.Meta(TenantA, blockA));
+
+        var (rerun, written) = await ReplayAsync(fixture, backend, force: false);
+
+        rerun.Single().Blocks.Select(b => (b.Tenant, b.Outcome)).Should().Equal(
+            (TenantA, ReplayedBlockOutcome.Written), (TenantB, ReplayedBlockOutcome.Existed));
+        written.Should().Equal(blockA);
+        (await backend.GetAsync(BlockPaths.Data(TenantA, blockA))).Should().Equal(data);
+        (await BlockCatalog.ReadEntryAsync(backend, TenantA, blockA)).Meta.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_replay_killed_before_a_tenants_block_left_anything_is_finished_by_running_it_again_with_force()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, MixedRecords());
+        await fixture.AppendAsync(0, MixedRecords());
+        var maxBlockBytes = MixedRecords().Take(5).Sum(r => (long)r.Value.Length); // two runs: 0-4 and 5-9
+        var bounds = await ReplayBounds.ResolveAsync(fixture.Log, 0, null, null, CancellationToken.None);
+        var plan = ReplayPlanner.Plan(await LineageCatalog.LoadAsync(backend), fixture.Log.Topic, bounds, force: false, committedOffset: null);
+        // the kill point: team-a's block of 0-4 is written, the process dies before team-b's block put anything
+        var killed = () => new ReplayBlockBuilder(fixture.Log, new BlockWriter(new FailingTenantStore(backend, TenantB))).ReplayAsync(plan, maxBlockBytes);
+        await killed.Should().ThrowAsync<IOException>();
+        (await ListAsync(backend)).Should().Equal(BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 0, 4));
+
+        var (rerun, written) = await ReplayAsync(fixture, backend, force: true, maxBlockBytes);
+
+        rerun.Select(r => r.Range).Should().Equal(new FlushRange(0, 0, 4), new FlushRange(0, 5, 9));
+        rerun[0].Blocks.Select(b => (b.Tenant, b.Outcome)).Should().Equal((TenantA, ReplayedBlockOutcome.Existed), (TenantB, ReplayedBlockOutcome.Written));
+        (await ListAsync(backend)).Should().BeEquivalentTo(
+            from range in new[] { (0L, 4L), (5L, 9L) }
+            from tenant in new[] { TenantA, TenantB }
+            select BlockId.FromLineage(tenant, fixture.Log.Topic, 0, range.Item1, range.Item2),
+            "the blocks an uninterrupted replay writes, each once");
+        written.Should().HaveCount(3);
+    }
+
+    [Fact]
     public async Task A_gap_is_cut_by_max_block_bytes_like_the_live_store_and_a_second_replay_finds_the_same_blocks()
     {
         await using var fixture = new LiveStoreFixture(partitions: 1);
@@ -260,5 +308,34 @@ public sealed class ReplayBuilderTests
             if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within 20 s");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>A backend whose writes under one tenant fail: a replay killed before that tenant's block reached the backend.</summary>
+    private sealed class FailingTenantStore(IObjectStore inner, string tenant) : IObjectStore
+    {
+        public string Description => inner.Description;
+
+        public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+            Fail(key) ?? inner.PutAsync(key, content, cancellationToken);
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
+            Fail(key) ?? inner.PutAsync(key, content, cancellationToken);
+
+        public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+        public Task ReadRangeAsync(string key, long offset, Memory<byte> destination, CancellationToken cancellationToken = default) =>
+            inner.ReadRangeAsync(key, offset, destination, cancellationToken);
+
+        public Task<long> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default) =>
+            inner.ListFoldersAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+
+        private Task? Fail(string key) =>
+            key.StartsWith(tenant + "/", StringComparison.Ordinal) ? throw new IOException($"simulated kill before {key}") : null;
     }
 }

@@ -58,6 +58,19 @@ public sealed class ReplayPlannerTests
     }
 
     [Fact]
+    public void A_covered_range_one_of_whose_blocks_has_no_meta_json_is_replayed_without_force()
+    {
+        var unfinished = BlockId.FromLineage("b", Topic, 0, 20, 29);
+        var plan = ReplayPlanner.Plan(
+            new LineageInventory([Live("a", (10, 19)), Live("a", (20, 29))], [new UnreadableBlock("b", unfinished, "no meta.json")]),
+            Topic, new PartitionBounds(0, 5, 200, 10, 29), force: false, committedOffset: null);
+
+        plan.Segments.Should().Equal(
+            new ReplaySegment(Covered, 10, 19, Replay: false),
+            new ReplaySegment(Interrupted, 20, 29, Replay: true));
+    }
+
+    [Fact]
     public void Gaps_at_or_past_the_committed_offset_are_left_to_the_live_store()
     {
         var plan = Plan(10, 99, force: false, committed: 70, Live("a", (10, 19)));
