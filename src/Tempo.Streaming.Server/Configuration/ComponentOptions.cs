@@ -124,6 +124,9 @@ public static class ComponentOptions
             AccessKey = string.IsNullOrEmpty(s3.AccessKey) ? Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") : s3.AccessKey,
             SecretKey = string.IsNullOrEmpty(s3.SecretKey) ? Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") : s3.SecretKey,
             Insecure = s3.Insecure,
+            // forcepathstyle as configured; with a custom endpoint (MinIO, s3rver) path style regardless, since those
+            // serve http://host/bucket/key unless a wildcard domain is set up for virtual-hosted buckets.
+            ForcePathStyle = s3.ForcePathStyle || !string.IsNullOrEmpty(s3.Endpoint),
         };
         options.Validate();
         return new Blocks.Backend.S3ObjectStore(options);
