@@ -31,7 +31,8 @@ internal static class ReplayConsole
         {
             await AnsiConsole.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                // records/s, ETA (at the average rate so far) and lag come from the replay's counters, in the description
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask("replay", maxValue: Math.Max(1, progress.PlannedRecords));
@@ -61,7 +62,7 @@ internal static class ReplayConsole
     private static string Line(ReplayProgress p)
     {
         var eta = p.Eta is { } left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "-";
-        return Invariant($"partition {p.Partition}: {p.Records:N0}/{p.PlannedRecords:N0} records, {p.RecordsPerSecond:N0} records/s, ETA {eta}, lag {p.Lag:N0}");
+        return Invariant($"p{p.Partition} {p.Records:N0}/{p.PlannedRecords:N0} records  {p.RecordsPerSecond:N0}/s  ETA {eta}  lag {p.Lag:N0}");
     }
 
     private static string Describe(ReplaySegment segment) => segment.Kind switch

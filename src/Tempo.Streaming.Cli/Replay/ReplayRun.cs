@@ -77,10 +77,11 @@ internal static class ReplayRun
         {
             await ReplayConsole.RunWithProgressAsync(ReplayAllAsync(), progress);
         }
-        catch (ReplayInputException e)
+        catch (Exception e) when (e is ReplayInputException or BackendException or IOException)
         {
-            // the log changed under the replay (retention); what was written stays valid, the rest is reported
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            // Retention under the replay, a backend or log failure: every block written so far is complete (meta.json
+            // last) and keeps its ID, so the summary of what was done stands and a re-run with --force finishes the rest.
+            await Console.Error.WriteLineAsync($"error: {e.Message} (run the replay again with --force to finish it)");
             exit = BlocksCommand.ExitFailed;
         }
         summary.Elapsed = clock.Elapsed;

@@ -104,6 +104,29 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Offsets_at_or_past_the_live_stores_committed_offset_are_left_to_it_unless_asked()
+    {
+        await using (var log = EmbeddedIngestLog.Open(new EmbeddedLogOptions { Path = Log, Partitions = 2 }))
+        {
+            await log.CommitAsync("live-store", 0, 6, CancellationToken.None);
+        }
+
+        var result = await ReplayAsync("--partition", "0");
+        var all = await ReplayAsync("--partition", "0", "--include-unflushed");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Output.Should().Contain("plan tempo-ingest/0 offsets 0-9 (live store committed 6)")
+            .And.Contain("at or past the committed offset: skip")
+            .And.Contain("replay: 1 range(s) replayed, 1 skipped")
+            .And.Contain("records: 6 ");
+        all.ExitCode.Should().Be(0, all.ToString());
+        all.Output.Should().Contain("records: 4 ", "offsets 6-9 are the only ones no block covers now");
+        (await ListAsync()).Should().BeEquivalentTo([
+            BlockId.FromLineage("shop", Topic, 0, 0, 5), BlockId.FromLineage("other", Topic, 0, 0, 5),
+            BlockId.FromLineage("shop", Topic, 0, 6, 9), BlockId.FromLineage("other", Topic, 0, 6, 9)]);
+    }
+
+    [Fact]
     public async Task Bad_input_exits_2_with_a_message_and_writes_nothing()
     {
         var fromAfterTo = await ReplayAsync("--partition", "0", "--from", "7", "--to", "3");
