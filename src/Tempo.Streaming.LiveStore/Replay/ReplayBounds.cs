@@ -39,10 +39,7 @@ public readonly record struct ReplayPosition(long? Offset, DateTimeOffset? Time)
 /// A partition's replay offsets <see cref="From"/>..<see cref="To"/> (inclusive), and the log's bounds when they were
 /// resolved: <see cref="LogStart"/> (oldest retained) and <see cref="HighWatermark"/> (next to be appended).
 /// </summary>
-public sealed record PartitionBounds(int Partition, long LogStart, long HighWatermark, long From, long To)
-{
-    public long Records => To - From + 1;
-}
+public sealed record PartitionBounds(int Partition, long LogStart, long HighWatermark, long From, long To);
 
 /// <summary>Resolves and checks the <c>--from/--to</c> of a replay against the log before anything is read or written.</summary>
 public static class ReplayBounds
