@@ -40,6 +40,11 @@ public static class QueryBenchCommand
 
         private readonly Option<bool> _noVerify = new("--no-verify") { Description = "Do not check span counts (IDs not from the shop workload)" };
         private readonly Option<string> _format = new("--format") { Description = "Response format asked for", DefaultValueFactory = _ => "protobuf" };
+        private readonly Option<string?> _mode = new("--mode")
+        {
+            Description = "Tempo's trace-by-ID mode: all, ingesters (live store only) or blocks (object storage only); default: none sent (all)",
+        };
+
         private readonly Option<string?> _tenant = new("--tenant") { Description = "Tenant ID, sent as X-Scope-OrgID" };
         private readonly Option<string> _timeout = new("--timeout") { Description = "Per-request timeout, Go syntax", DefaultValueFactory = _ => "30s" };
         private readonly Option<string?> _summaryJson = new("--summary-json") { Description = "Also write the summary as JSON to this file" };
@@ -49,7 +54,7 @@ public static class QueryBenchCommand
             _format.AcceptOnlyFromAmong("protobuf", "json");
             Command = new Command("query-bench", "Trace-by-ID latency (p50/p90/p99/max) over random IDs from a load --acked-out file")
             {
-                _queryEndpoint, _ids, _requests, _concurrency, _warmup, _randomSeed, _seed, _noVerify, _format, _tenant, _timeout, _summaryJson,
+                _queryEndpoint, _ids, _requests, _concurrency, _warmup, _randomSeed, _seed, _noVerify, _format, _mode, _tenant, _timeout, _summaryJson,
             };
             Command.SetAction(RunAsync);
         }
@@ -70,6 +75,7 @@ public static class QueryBenchCommand
                 WorkloadSeed = parse.GetValue(_noVerify) ? null : parse.GetValue(_seed),
                 Format = parse.GetValue(_format) == "json" ? TraceResponseFormat.Json : TraceResponseFormat.Protobuf,
                 Tenant = parse.GetValue(_tenant),
+                Mode = parse.GetValue(_mode),
                 RequestTimeout = PushOptionSet.Duration(parse.GetValue(_timeout)!, "--timeout", TimeSpan.FromSeconds(30), problems),
             };
             problems.AddRange(options.Validate());
@@ -88,7 +94,8 @@ public static class QueryBenchCommand
 
             var runner = new QueryBenchRunner(options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"query-bench: {options.Requests:#,0} requests ({options.Warmup} warm-up) of GET {options.QueryEndpoint}api/traces/<id> " +
+                $"query-bench: {options.Requests:#,0} requests ({options.Warmup} warm-up) of GET {options.QueryEndpoint}api/traces/<id>" +
+                $"{(options.Mode is { } mode ? "?mode=" + mode : "")} " +
                 $"({options.Format}), {options.Concurrency} in flight, IDs from {options.IdsFile}"));
             QueryBenchSummary summary;
             try
@@ -132,6 +139,7 @@ public static class QueryBenchCommand
     public static string Json(QueryBenchSummary s) => JsonSerializer.Serialize(new
     {
         knownTraces = s.KnownTraces,
+        mode = s.Mode,
         requests = s.Requests,
         elapsedSeconds = s.Elapsed.TotalSeconds,
         requestsPerSecond = s.RequestsPerSecond,

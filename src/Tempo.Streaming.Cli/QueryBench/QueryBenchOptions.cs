@@ -36,6 +36,15 @@ public sealed record QueryBenchOptions
     /// <summary>Sent as <c>X-Scope-OrgID</c> when set.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>
+    /// Tempo's <c>mode</c> query parameter of trace by ID (<c>all</c>, <c>ingesters</c> or <c>blocks</c>); null sends none
+    /// (the server's default, <c>all</c>). <c>blocks</c> measures lookups in object storage only, without the live store.
+    /// </summary>
+    public string? Mode { get; init; }
+
+    /// <summary>The values Tempo's querier accepts for <see cref="Mode"/>.</summary>
+    public static readonly IReadOnlyList<string> Modes = ["all", "ingesters", "blocks"];
+
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public IReadOnlyList<string> Validate()
@@ -64,6 +73,11 @@ public sealed record QueryBenchOptions
         if (Tenant is { Length: 0 })
         {
             problems.Add("--tenant must not be empty");
+        }
+
+        if (Mode is not null && !Modes.Contains(Mode, StringComparer.Ordinal))
+        {
+            problems.Add($"--mode must be one of {string.Join(", ", Modes)} (got '{Mode}')");
         }
 
         if (RequestTimeout <= TimeSpan.Zero)

@@ -61,6 +61,7 @@ public sealed class QueryBenchRunner
         return new QueryBenchSummary
         {
             KnownTraces = traces.Length,
+            Mode = _options.Mode,
             Requests = latencies.Count,
             Elapsed = elapsed,
             Latency = summary,
@@ -83,11 +84,14 @@ public sealed class QueryBenchRunner
         }
 
         var workload = _options.WorkloadSeed is { } seed ? new ShopWorkload(seed, 0) : null;
+        // The client appends what it is given to api/traces/, so the mode rides along as the request's query string;
+        // built once here so that the measured loop does not format a URL per request.
+        var query = _options.Mode is { } mode ? "?mode=" + mode : "";
         var traces = new KnownTrace[byIndex.Count];
         var i = 0;
         foreach (var (index, id) in byIndex)
         {
-            traces[i++] = new KnownTrace(id, workload?.SpanCount(index) ?? -1);
+            traces[i++] = new KnownTrace(id, id + query, workload?.SpanCount(index) ?? -1);
         }
 
         // Dictionary order is not guaranteed: sort so that a random seed picks the same IDs on every run.
@@ -122,7 +126,7 @@ public sealed class QueryBenchRunner
                 timeout.CancelAfter(_options.RequestTimeout);
                 try
                 {
-                    answer = await client.GetAsync(trace.Id, timeout.Token).ConfigureAwait(false);
+                    answer = await client.GetAsync(trace.PathAndQuery, timeout.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested)
                 {
@@ -159,7 +163,7 @@ public sealed class QueryBenchRunner
             }
             else if (a.StatusCode != 200)
             {
-                RecordError(latencies, $"http {a.StatusCode}", $"GET /api/traces/{trace.Id} answered {a.StatusCode}");
+                RecordError(latencies, $"http {a.StatusCode}", $"GET /api/traces/{trace.PathAndQuery} answered {a.StatusCode}");
             }
             else if (trace.SpanCount >= 0 && a.SpanCount != trace.SpanCount)
             {
@@ -184,5 +188,8 @@ public sealed class QueryBenchRunner
         _errorExamples.TryAdd(kind, message);
     }
 
-    private readonly record struct KnownTrace(string Id, int SpanCount);
+    /// <param name="Id">Trace ID as 32 hex digits.</param>
+    /// <param name="PathAndQuery">What follows <c>api/traces/</c> in the request: the ID and, with a mode, its query string.</param>
+    /// <param name="SpanCount">Spans the generator sent, or -1 when not checked.</param>
+    private readonly record struct KnownTrace(string Id, string PathAndQuery, int SpanCount);
 }

@@ -8,6 +8,9 @@ public sealed record QueryBenchSummary
     /// <summary>Distinct trace IDs the requests were drawn from.</summary>
     public required int KnownTraces { get; init; }
 
+    /// <summary>The <c>mode</c> sent with every request, or null when none was (the server's default).</summary>
+    public string? Mode { get; init; }
+
     public required long Requests { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
