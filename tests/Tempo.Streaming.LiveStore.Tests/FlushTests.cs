@@ -69,7 +69,7 @@ public sealed class FlushTests
         var backend = fixture.Backend();
         await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))),
             Record(TenantB, (TraceId(2), Fragment("api", NewSpan(TraceId(2), 2)))));
-        await using (var store = await fixture.OpenStoreAsync(writer: new BlockWriter(new FailingMetaStore(backend, TenantB))))
+        await using (var store = await fixture.OpenStoreAsync(writer: new BlockWriter(FailingWritesStore.BeforeMeta(backend, TenantB))))
         {
             await fixture.CaughtUpAsync(store);
             var crash = () => store.FlushAsync(CancellationToken.None);
@@ -118,7 +118,7 @@ public sealed class FlushTests
         store.BlockWritten = block => { lock (written) written.Add(block); };
         store.Start();
 
-        await PollAsync(() => { lock (written) return written.Count == 3; });
+        await Poll.UntilAsync(() => { lock (written) return written.Count == 3; });
 
         lock (written)
         {
@@ -144,7 +144,7 @@ public sealed class FlushTests
 
         var block = (await store.FlushAsync(CancellationToken.None)).Single().Blocks.Single();
 
-        await PollAsync(async () => (await store.FindTraceAsync(TenantA, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments.Count == 0);
+        await Poll.UntilAsync(async () => (await store.FindTraceAsync(TenantA, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments.Count == 0);
         var reader = await BlockReader.OpenAsync(backend, TenantA, block.BlockId);
         SpanCount(await reader.FindTraceByIdAsync(TraceId(1))).Should().Be(1);
         // a later fragment of the same trace is stored and found again
@@ -184,43 +184,4 @@ public sealed class FlushTests
 
     private static int SpanCount(Tempo.Streaming.Tempopb.Trace? trace) =>
         trace?.ResourceSpans.Sum(rs => rs.ScopeSpans.Sum(ss => ss.Spans.Count)) ?? 0;
-
-    private static async Task PollAsync(Func<bool> condition) => await PollAsync(() => Task.FromResult(condition()));
-
-    private static async Task PollAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within 20 s");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>A backend whose meta.json writes for one tenant fail: the crash between a block's data and its meta.json.</summary>
-    private sealed class FailingMetaStore(IObjectStore inner, string tenant) : IObjectStore
-    {
-        public string Description => inner.Description;
-
-        public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-            key.StartsWith(tenant + "/", StringComparison.Ordinal) && key.EndsWith("/meta.json", StringComparison.Ordinal)
-                ? throw new IOException($"simulated crash before {key}")
-                : inner.PutAsync(key, content, cancellationToken);
-
-        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => inner.PutAsync(key, content, cancellationToken);
-
-        public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task ReadRangeAsync(string key, long offset, Memory<byte> destination, CancellationToken cancellationToken = default) =>
-            inner.ReadRangeAsync(key, offset, destination, cancellationToken);
-
-        public Task<long> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default) =>
-            inner.ListFoldersAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-    }
 }

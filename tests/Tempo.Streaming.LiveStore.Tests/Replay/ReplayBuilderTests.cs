@@ -118,7 +118,7 @@ public sealed class ReplayBuilderTests
         var bounds = await ReplayBounds.ResolveAsync(fixture.Log, 0, null, null, CancellationToken.None);
         var plan = ReplayPlanner.Plan(await LineageCatalog.LoadAsync(backend), fixture.Log.Topic, bounds, force: false, committedOffset: null);
         // the kill point: team-a's block of 0-4 is written, the process dies before team-b's block put anything
-        var killed = () => new ReplayBlockBuilder(fixture.Log, new BlockWriter(new FailingTenantStore(backend, TenantB))).ReplayAsync(plan, maxBlockBytes);
+        var killed = () => new ReplayBlockBuilder(fixture.Log, new BlockWriter(FailingWritesStore.ForTenant(backend, TenantB))).ReplayAsync(plan, maxBlockBytes);
         await killed.Should().ThrowAsync<IOException>();
         (await ListAsync(backend)).Should().Equal(BlockId.FromLineage(TenantA, fixture.Log.Topic, 0, 0, 4));
 
@@ -178,7 +178,7 @@ public sealed class ReplayBuilderTests
         {
             store.BlockWritten = block => { lock (live) live.Add(block); };
             store.Start();
-            await PollAsync(() => { lock (live) return live.Count == 4; });
+            await Poll.UntilAsync(() => { lock (live) return live.Count == 4; });
         }
         // a second backend inside the fixture's folder (removed with it)
         var replayBackend = new LocalObjectStore(Directory.CreateDirectory(fixture.StorePath + "-replay-blocks").FullName);
@@ -298,44 +298,5 @@ public sealed class ReplayBuilderTests
         {
             await backend.DeleteAsync(key);
         }
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within 20 s");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>A backend whose writes under one tenant fail: a replay killed before that tenant's block reached the backend.</summary>
-    private sealed class FailingTenantStore(IObjectStore inner, string tenant) : IObjectStore
-    {
-        public string Description => inner.Description;
-
-        public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-            Fail(key) ?? inner.PutAsync(key, content, cancellationToken);
-
-        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
-            Fail(key) ?? inner.PutAsync(key, content, cancellationToken);
-
-        public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public Task ReadRangeAsync(string key, long offset, Memory<byte> destination, CancellationToken cancellationToken = default) =>
-            inner.ReadRangeAsync(key, offset, destination, cancellationToken);
-
-        public Task<long> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
-
-        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-        public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default) =>
-            inner.ListFoldersAsync(prefix, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-
-        private Task? Fail(string key) =>
-            key.StartsWith(tenant + "/", StringComparison.Ordinal) ? throw new IOException($"simulated kill before {key}") : null;
     }
 }
