@@ -138,7 +138,7 @@ echo
 [ -s "$work/load.json" ] && jq -c '{acknowledgedSpans, acknowledgedTraces, elapsedSeconds, failedBatches}' "$work/load.json" 2>/dev/null || tail -5 "$work/load.log"
 echo "load average: start $load_avg_start, end $load_avg_end; peak RSS (VmHWM) $peak_rss MiB; push ended at ${push_end} s"
 python3 - "$samples" "$work/server.log" <<'PY'
-import re, statistics, sys
+import datetime, re, statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 head, rows = rows[0], rows[1:]
 col = {name: i for i, name in enumerate(head)}
@@ -176,10 +176,29 @@ blocks = values("blocks_flushed")
 if blocks:
     print(f"blocks cut: {blocks[-1][1]:.0f} (during push {values('blocks_flushed', 'load')[-1][1]:.0f}); "
           f"failed flushes {values('failed_flushes')[-1][1]:.0f}; consumption pauses {values('pauses')[-1][1]:.0f}")
-writes = [int(m.group(1)) for m in re.finditer(r"Wrote block .* in (\d+) ms", open(sys.argv[2], errors="replace").read())]
-flushes = len(re.findall(r"flushed offsets \d+\.\.\d+", open(sys.argv[2], errors="replace").read()))
-if writes:
-    writes.sort()
-    q = lambda p: writes[min(len(writes) - 1, int(p * len(writes)))]
-    print(f"block writes logged: {len(writes)} (live-store cuts logged: {flushes}); write time p50 {q(0.5)} ms, p90 {q(0.9)} ms, max {writes[-1]} ms")
+# The live store logs "partition P: flushed offsets A..B" after each cut; the writer logs "Wrote block T/ID ... in N ms"
+# (encode + upload) for cut and compacted blocks alike, and the compactor logs "Compacted ... into ID" for its own.
+lines = open(sys.argv[2], errors="replace").read().splitlines()
+stamp = lambda line: datetime.datetime.fromisoformat(line.split("Z ", 1)[0])
+compacted = {m.group(1) for line in lines if (m := re.search(r"Compacted \d+ blocks of tenant \S+ into ([0-9a-f-]{36})", line))}
+cut_writes, compaction_writes, cuts = [], [], []
+for line in lines:
+    if m := re.search(r"Wrote block [^/\s]+/([0-9a-f-]{36}): .* in (\d+) ms", line):
+        (compaction_writes if m.group(1) in compacted else cut_writes).append(int(m.group(2)))
+    elif m := re.search(r"LiveStore\[3007\] partition (\d+): flushed offsets", line):
+        cuts.append((stamp(line), int(m.group(1))))
+def spread(name, values, unit):
+    if values:
+        values = sorted(values)
+        q = lambda p: values[min(len(values) - 1, int(p * len(values)))]
+        print(f"{name}: {len(values)}, p50 {q(0.5):.0f} {unit}, p90 {q(0.9):.0f} {unit}, max {values[-1]:.0f} {unit}")
+per_partition = {}
+for _, p in cuts:
+    per_partition[p] = per_partition.get(p, 0) + 1
+print(f"live-store cuts by partition: {dict(sorted(per_partition.items()))}")
+spread("cut block writes (encode + upload)", cut_writes, "ms")
+# Cuts run one after another while a partition owes blocks, so the time between two cuts is one whole cut (reading
+# and decoding the range's fragments from RocksDB, then the write) whenever the flusher is behind.
+spread("time between consecutive cuts", [(b[0] - a[0]).total_seconds() for a, b in zip(cuts, cuts[1:])], "s")
+spread("compaction block writes", compaction_writes, "ms")
 PY
