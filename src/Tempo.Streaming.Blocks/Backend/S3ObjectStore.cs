@@ -140,10 +140,17 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         return ListPagesAsync(prefix, delimiter: null, cancellationToken);
     }
 
+    /// <summary>
+    /// Folders under <paramref name="prefix"/>. The store's top level (the tenants) is listed by skipping from folder to
+    /// folder (<see cref="ScanTopFoldersAsync"/>) rather than with a delimiter listing: some S3-compatible servers
+    /// (s3rver 3.7) leave out common prefixes of folders that hold no object directly, and a tenant folder holds only
+    /// block folders until a compactor writes its index.json.gz, so a delimiter listing would hide every new tenant
+    /// from the queriers and from the compactor itself. Deeper folders (blocks) hold their files directly.
+    /// </summary>
     public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ObjectKeys.ValidatePrefix(prefix, mustBeFolder: true);
-        return ListPagesAsync(prefix, delimiter: "/", cancellationToken);
+        return prefix.Length == 0 ? ScanTopFoldersAsync(cancellationToken) : ListPagesAsync(prefix, delimiter: "/", cancellationToken);
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
@@ -195,6 +202,46 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (continuation is not null);
+    }
+
+    /// <summary>
+    /// The top-level folders in key order, one single-key listing each: the first key after the previous folder names
+    /// the next one. "name0" is the smallest string above every "name/…" key ('0' follows '/'), so starting after it
+    /// skips the whole folder. Costs one request per folder; tenants are few.
+    /// </summary>
+    private async IAsyncEnumerable<string> ScanTopFoldersAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? startAfter = null;
+        while (true)
+        {
+            var after = startAfter;
+            var page = await ExecuteAsync("GET", "", (store, ct) => store._client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = store._options.Bucket,
+                Prefix = store._prefix,
+                MaxKeys = 1,
+                StartAfter = after,
+            }, ct), cancellationToken).ConfigureAwait(false);
+
+            var key = page.S3Objects is [{ } first, ..] ? first.Key : null;
+            if (key is null)
+            {
+                yield break;
+            }
+
+            var relative = key[_prefix.Length..];
+            var slash = relative.IndexOf('/');
+            if (slash < 0)
+            {
+                // An object at the top level, not a folder.
+                startAfter = key;
+                continue;
+            }
+
+            var name = relative[..slash];
+            yield return name;
+            startAfter = _prefix + name + "0";
+        }
     }
 
     private string FullKey(string key) => _prefix + key;

@@ -29,7 +29,7 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3)
         using var root = new S3ObjectStore(s3.Options(""));
 
         await prefixed.PutAsync("single-tenant/b1/meta.json", "{}"u8.ToArray());
-        await prefixed.PutAsync("single-tenant/index.json.gz", "{}"u8.ToArray()); // s3rver lists folders holding a direct object only
+        await prefixed.PutAsync("single-tenant/index.json.gz", "{}"u8.ToArray());
 
         var keys = new List<string>();
         await foreach (var key in root.ListAsync(prefix + "/"))
@@ -39,6 +39,24 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3)
 
         keys.Should().Equal(prefix + "/single-tenant/b1/meta.json", prefix + "/single-tenant/index.json.gz");
         (await prefixed.ListFoldersAsync("").ToListAsync()).Should().Equal("single-tenant");
+    }
+
+    [Fact]
+    public async Task Top_level_folders_are_listed_even_when_they_hold_only_folders()
+    {
+        // s3rver's delimiter listing leaves these tenant folders out (none holds an object directly): the tenants of
+        // freshly flushed blocks, before any compactor wrote their index.json.gz.
+        using var store = s3.CreateStore();
+        await store.PutAsync("tenant-b/0b7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d01/meta.json", "{}"u8.ToArray());
+        await store.PutAsync("tenant-a/1c7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d02/meta.json", "{}"u8.ToArray());
+        await store.PutAsync("tenant-a/2c7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d03/data.parquet", "x"u8.ToArray());
+        await store.PutAsync("tenant-a0/3c7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d04/meta.json", "{}"u8.ToArray());
+        await store.PutAsync("tenant-c/index.json.gz", "{}"u8.ToArray());
+        await store.PutAsync("top-level-object", "x"u8.ToArray());
+
+        (await store.ListFoldersAsync("").ToListAsync()).Should().Equal("tenant-a", "tenant-a0", "tenant-b", "tenant-c");
+        (await store.ListFoldersAsync("tenant-a/").ToListAsync()).Should().Equal(
+            "1c7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d02", "2c7f3c52-9d3e-4a5e-9c39-4c1f3a0f0d03");
     }
 
     [Fact]

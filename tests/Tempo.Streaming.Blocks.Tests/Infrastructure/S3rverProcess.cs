@@ -138,7 +138,8 @@ public sealed class S3rverProcess : IAsyncDisposable
         }
     }
 
-    private string Output
+    /// <summary>Everything the server printed (for failure messages).</summary>
+    public string Output
     {
         get
         {
