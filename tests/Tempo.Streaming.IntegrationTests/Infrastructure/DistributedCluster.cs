@@ -15,10 +15,12 @@ public sealed class DistributedCluster : IAsyncDisposable
     private readonly TempDir _dir;
     private readonly ServerProcess?[] _liveStores;
     private readonly ServerPorts[] _liveStorePorts;
+    private readonly string _extraYaml;
 
-    private DistributedCluster(TempDir dir, MockKafkaProcess kafka, int liveStores)
+    private DistributedCluster(TempDir dir, MockKafkaProcess kafka, int liveStores, string extraYaml)
     {
         _dir = dir;
+        _extraYaml = extraYaml;
         Kafka = kafka;
         _liveStores = new ServerProcess?[liveStores];
         _liveStorePorts = Enumerable.Range(0, liveStores).Select(_ => ServerPorts.Allocate()).ToArray();
@@ -31,12 +33,16 @@ public sealed class DistributedCluster : IAsyncDisposable
     public ServerProcess LiveStore(int ordinal) =>
         _liveStores[ordinal] ?? throw new InvalidOperationException($"live store {ordinal} is not running");
 
-    /// <summary>Starts the broker (topic with one partition per live store), the live stores, then the distributor.</summary>
-    public static async Task<DistributedCluster> StartAsync(int liveStores = 2)
+    /// <summary>
+    /// Starts the broker (topic with one partition per live store), the live stores, then the distributor. Every
+    /// process's config ends with <paramref name="extraYaml"/>: top-level sections the generated config lacks (e.g.
+    /// <c>storage</c>).
+    /// </summary>
+    public static async Task<DistributedCluster> StartAsync(int liveStores = 2, string extraYaml = "")
     {
         var dir = new TempDir("tempo-it-distributed");
         var kafka = await MockKafkaProcess.StartAsync($"{Topic}:{liveStores}", $"{Topic}-ring:1");
-        var cluster = new DistributedCluster(dir, kafka, liveStores);
+        var cluster = new DistributedCluster(dir, kafka, liveStores, extraYaml);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, liveStores).Select(cluster.StartLiveStoreAsync));
@@ -86,7 +92,7 @@ public sealed class DistributedCluster : IAsyncDisposable
           partition_ring:
             min_partition_owners_duration: 1s
 
-        """;
+        """ + _extraYaml;
 
     /// <summary>The partition states the distributor's <c>/partition-ring</c> JSON reports, by partition ID.</summary>
     public async Task<Dictionary<int, string>> PartitionStatesSeenByDistributorAsync()

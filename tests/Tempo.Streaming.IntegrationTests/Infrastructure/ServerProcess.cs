@@ -48,15 +48,18 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri OtlpHttpTraces => new($"http://127.0.0.1:{Ports.OtlpHttp}/v1/traces");
 
     public static async Task<ServerProcess> StartAsync(string dataDir, ServerPorts? ports = null, string extraYaml = "",
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         ports ??= ServerPorts.Allocate();
-        return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout);
+        return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout, environment);
     }
 
-    /// <summary>Starts <c>-target=<paramref name="target"/></c> with a complete config file written to the data folder.</summary>
+    /// <summary>
+    /// Starts <c>-target=<paramref name="target"/></c> with a complete config file written to the data folder, with
+    /// <paramref name="environment"/> added to the process's environment (e.g. an armed crash point).
+    /// </summary>
     public static async Task<ServerProcess> StartTargetAsync(string dataDir, string target, string configYaml, ServerPorts ports,
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(dataDir);
         var configPath = Path.Combine(dataDir, "tempo-streaming.yaml");
@@ -74,6 +77,8 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            psi.Environment[name] = value;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var server = new ServerProcess(process, ports, dataDir);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -143,6 +148,24 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"server not ready after {timeout}:\n{Output}");
+    }
+
+    /// <summary>
+    /// Waits for the process to end on its own (a crash point, <c>/shutdown</c>) and returns its exit code; throws with
+    /// everything it printed when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"server (pid {_process.Id}) still running after {timeout}:\n{Output}");
+        }
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush — what a crash or an OOM kill does.</summary>
