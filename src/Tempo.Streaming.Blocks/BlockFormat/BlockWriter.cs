@@ -83,20 +83,60 @@ public sealed partial class BlockWriter
             dedicatedColumns = DedicatedColumnSelector.Select(dedicatedColumns, traces, static entry => entry.Trace);
         }
 
-        var meta = new BlockMeta
-        {
-            Format = BlockMeta.VParquet4,
-            BlockId = blockId,
-            TenantId = tenant,
-            CompactionLevel = 0,
-            // Blocks cut by a live store hold one copy of each span (Tempo 3 marks RF1 blocks with 1).
-            ReplicationFactor = 1,
-            DedicatedColumns = dedicatedColumns,
-            Ingest = lineage,
-        };
+        var meta = NewLiveBlockMeta(tenant, blockId, dedicatedColumns, lineage);
         var sorted = traces.Select(static entry => new SortedTrace(entry.Id, entry.Trace)).ToAsyncEnumerable();
         return await WriteBlockAsync(meta, sorted, traces.Count, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Writes the block of <paramref name="tenant"/> from <paramref name="traces"/> one trace at a time, or finds it
+    /// already written: the same file the list overload writes from the same fragments, in memory bounded by a row
+    /// group instead of the block. <paramref name="survey"/> is <see cref="TraceGroupSurvey.Take"/> of the same groups
+    /// (the caller needs its span count for <paramref name="lineage"/> first).
+    /// </summary>
+    /// <exception cref="ArgumentException">No group holds a span (an empty block is never written).</exception>
+    public async Task<BlockWriteResult> WriteAsync(string tenant, IngestLineage lineage, IReadOnlyList<DedicatedColumn> dedicatedColumns,
+        ITraceFragmentGroups traces, TraceGroupSurvey survey, CancellationToken cancellationToken = default)
+    {
+        BlockPaths.ValidateTenant(tenant);
+        ArgumentNullException.ThrowIfNull(lineage);
+        ArgumentNullException.ThrowIfNull(dedicatedColumns);
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(survey);
+
+        var blockId = BlockId.FromLineage(tenant, lineage.Topic, lineage.Partition, lineage.FirstOffset, lineage.LastOffset);
+        var existing = await TryReadMetaAsync(tenant, blockId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            BlockLogMessages.BlockExists(_logger, tenant, blockId);
+            return new BlockWriteResult(existing, Written: false);
+        }
+        if (survey.Traces == 0)
+        {
+            throw new ArgumentException(
+                $"block for tenant '{tenant}' from {lineage.Topic}/{lineage.Partition} offsets {lineage.FirstOffset}..{lineage.LastOffset} has no spans; an empty block is never written");
+        }
+
+        if (_options.AutoDedicatedColumns && DedicatedColumnSelector.HasFreeSlots(dedicatedColumns))
+        {
+            dedicatedColumns = DedicatedColumnSelector.SelectFromSample(dedicatedColumns, survey.DedicatedColumnSample(traces));
+        }
+
+        var meta = NewLiveBlockMeta(tenant, blockId, dedicatedColumns, lineage);
+        return await WriteBlockAsync(meta, survey.Combined(traces).ToAsyncEnumerable(), survey.Traces, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A block cut from the log: level 0, one copy of each span (Tempo 3 marks RF1 blocks with 1), its lineage.</summary>
+    private static BlockMeta NewLiveBlockMeta(string tenant, Guid blockId, IReadOnlyList<DedicatedColumn> dedicatedColumns, IngestLineage lineage) => new()
+    {
+        Format = BlockMeta.VParquet4,
+        BlockId = blockId,
+        TenantId = tenant,
+        CompactionLevel = 0,
+        ReplicationFactor = 1,
+        DedicatedColumns = dedicatedColumns,
+        Ingest = lineage,
+    };
 
     private async Task<BlockMeta?> TryReadMetaAsync(string tenant, Guid blockId, CancellationToken cancellationToken)
     {

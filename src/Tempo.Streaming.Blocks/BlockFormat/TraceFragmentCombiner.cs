@@ -55,6 +55,36 @@ internal sealed class TraceFragmentCombiner
         AddUnseenSpans(entry.Trace, fragment.Trace, entry.Seen);
     }
 
+    /// <summary>
+    /// The fragments of one trace (in log order) combined as <see cref="Add"/> combines them, or null when none holds a
+    /// span: the streaming block writer combines one trace at a time instead of collecting a whole block.
+    /// </summary>
+    public static Trace? CombineOne(IEnumerable<TraceFragment> fragmentsOfOneTrace)
+    {
+        Trace? first = null;
+        Trace? combined = null;
+        HashSet<ulong>? seen = null;
+        foreach (var fragment in fragmentsOfOneTrace)
+        {
+            ArgumentNullException.ThrowIfNull(fragment.Trace);
+            if (first is null)
+            {
+                first = fragment.Trace;
+                continue;
+            }
+            if (combined is null)
+            {
+                combined = new Trace();
+                combined.ResourceSpans.Add(first.ResourceSpans);
+                seen = [];
+                RememberSpans(combined, seen);
+            }
+            AddUnseenSpans(combined, fragment.Trace, seen!);
+        }
+        var result = combined ?? first;
+        return result is not null && HasSpans(result) ? result : null;
+    }
+
     /// <summary>The combined traces sorted by ID, without the ones that have no span.</summary>
     public List<(TraceId Id, Trace Trace)> SortedTraces()
     {

@@ -50,7 +50,42 @@ public static class DedicatedColumnSelector
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(traceOf);
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleSpans, 1);
+        if (!HasFreeSlots(configured))
+        {
+            return configured;
+        }
 
+        long spans = 0;
+        for (var i = 0; i < traces.Count; i++)
+        {
+            spans += SpanCount(traceOf(traces[i]));
+        }
+        var stride = SampleStride(spans, traces.Count, sampleSpans);
+        var sample = new List<Trace>(traces.Count / stride + 1);
+        for (var i = 0; i < traces.Count; i += stride)
+        {
+            sample.Add(traceOf(traces[i]));
+        }
+        return SelectFromSample(configured, sample);
+    }
+
+    /// <summary>Whether the configured columns leave a spare column of either scope to fill (else nothing is sampled).</summary>
+    public static bool HasFreeSlots(IReadOnlyList<DedicatedColumn> configured) =>
+        FreeSlots(configured, DedicatedColumn.ScopeSpan) > 0 || FreeSlots(configured, DedicatedColumn.ScopeResource) > 0;
+
+    /// <summary>
+    /// The sample takes every k-th trace (the 0th, k-th, 2k-th, ...) of a block of <paramref name="traceCount"/> traces
+    /// and <paramref name="totalSpans"/> spans so that about <paramref name="sampleSpans"/> spans are counted; this is k.
+    /// A block written from a stream computes it from a first counting pass and draws the same sample as a list.
+    /// </summary>
+    public static int SampleStride(long totalSpans, int traceCount, int sampleSpans = DefaultSampleSpans) =>
+        (int)Math.Clamp((totalSpans + sampleSpans - 1) / sampleSpans, 1, Math.Max(1, traceCount));
+
+    /// <summary>The dedicated columns chosen from <paramref name="sample"/>, the traces at multiples of <see cref="SampleStride"/>.</summary>
+    public static IReadOnlyList<DedicatedColumn> SelectFromSample(IReadOnlyList<DedicatedColumn> configured, IEnumerable<Trace> sample)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        ArgumentNullException.ThrowIfNull(sample);
         var spanFree = FreeSlots(configured, DedicatedColumn.ScopeSpan);
         var resourceFree = FreeSlots(configured, DedicatedColumn.ScopeResource);
         if (spanFree == 0 && resourceFree == 0)
@@ -59,10 +94,9 @@ public static class DedicatedColumnSelector
         }
 
         var tally = new Tally();
-        var stride = Stride(traces, traceOf, sampleSpans);
-        for (var i = 0; i < traces.Count; i += stride)
+        foreach (var trace in sample)
         {
-            tally.Count(traceOf(traces[i]));
+            tally.Count(trace);
         }
 
         var selected = new List<DedicatedColumn>(configured.Count + spanFree + resourceFree);
@@ -72,28 +106,25 @@ public static class DedicatedColumnSelector
         return selected.Count == configured.Count ? configured : selected;
     }
 
+    /// <summary>The spans of <paramref name="trace"/> (indexed loops: a RepeatedField enumerator allocates).</summary>
+    public static int SpanCount(Trace trace)
+    {
+        var spans = 0;
+        var batches = trace.ResourceSpans;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var scopes = batches[b].ScopeSpans;
+            for (var s = 0; s < scopes.Count; s++)
+            {
+                spans += scopes[s].Spans.Count;
+            }
+        }
+        return spans;
+    }
+
     /// <summary>The spare columns of <paramref name="scope"/> the configured columns leave free (as <see cref="DedicatedColumnMapping.For"/> assigns them).</summary>
     private static int FreeSlots(IReadOnlyList<DedicatedColumn> configured, string scope) =>
         DedicatedColumnMapping.SpareStringColumns - DedicatedColumnMapping.For(configured, scope).Count;
-
-    /// <summary>Every k-th trace so that about <paramref name="sampleSpans"/> spans are counted.</summary>
-    private static int Stride<T>(IReadOnlyList<T> traces, Func<T, Trace> traceOf, int sampleSpans)
-    {
-        long spans = 0;
-        for (var i = 0; i < traces.Count; i++)
-        {
-            var batches = traceOf(traces[i]).ResourceSpans;
-            for (var b = 0; b < batches.Count; b++)
-            {
-                var scopes = batches[b].ScopeSpans;
-                for (var s = 0; s < scopes.Count; s++)
-                {
-                    spans += scopes[s].Spans.Count;
-                }
-            }
-        }
-        return (int)Math.Clamp((spans + sampleSpans - 1) / sampleSpans, 1, Math.Max(1, traces.Count));
-    }
 
     private static void AddBest(List<DedicatedColumn> selected, IReadOnlyList<DedicatedColumn> configured, string scope,
         Dictionary<string, KeyCount> counts, int owners, int free, Func<string, bool> isStatic)

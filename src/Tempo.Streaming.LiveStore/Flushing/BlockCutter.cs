@@ -1,7 +1,6 @@
 using Tempo.Streaming.Blocks.BlockFormat;
 using Tempo.Streaming.Blocks.Meta;
 using Tempo.Streaming.LiveStore.Storage;
-using Trace = Tempo.Streaming.Tempopb.Trace;
 
 namespace Tempo.Streaming.LiveStore.Flushing;
 
@@ -44,44 +43,19 @@ internal sealed class BlockCutter
         var blocks = new List<BlockMeta>(byTenant.Count);
         foreach (var (tenant, fragments) in byTenant)
         {
-            var (traces, spans) = ReadFragments(range, fragments);
-            if (spans == 0)
+            // One trace at a time: the survey counts, the writer samples and writes, each reading fragments back from
+            // RocksDB as it goes, so a cut holds a row group in memory rather than the whole range parsed.
+            var traces = new LedgerTraceGroups(_db, range.Partition, fragments);
+            var survey = TraceGroupSurvey.Take(traces, cancellationToken);
+            if (survey.Traces == 0)
             {
                 continue; // fragments without spans (empty batches) make no block
             }
-            var lineage = new IngestLineage(_topic, range.Partition, range.FirstOffset, range.LastOffset, records, spans);
-            var written = await _writer.WriteAsync(tenant, lineage, dedicatedColumns(tenant), traces, cancellationToken).ConfigureAwait(false);
+            var lineage = new IngestLineage(_topic, range.Partition, range.FirstOffset, range.LastOffset, records, survey.FragmentSpans);
+            var written = await _writer.WriteAsync(tenant, lineage, dedicatedColumns(tenant), traces, survey, cancellationToken).ConfigureAwait(false);
             blocks.Add(written.Meta);
         }
         return new FlushResult(range, records, blocks);
-    }
-
-    private (List<TraceFragment> Traces, long Spans) ReadFragments(FlushRange range, List<LedgerFragment> fragments)
-    {
-        var traces = new List<TraceFragment>(fragments.Count);
-        long spans = 0;
-        var key = new byte[256];
-        foreach (var fragment in fragments)
-        {
-            var length = fragment.TenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength;
-            if (key.Length < length) key = new byte[length];
-            LiveStoreKeys.WriteFragmentKey(key, fragment.TenantPrefix, fragment.TraceId, range.Partition, fragment.Offset, fragment.Index);
-            var value = _db.Db.Get(_db.Traces, key.AsSpan(0, length))
-                ?? throw new InvalidDataException(
-                    $"live store at {_db.Db.Path}: the ledger lists fragment {fragment.Index} of partition {range.Partition} offset {fragment.Offset} " +
-                    "but the fragment is missing; the range cannot be cut into a complete block");
-            // Fragments were validated when consumed (RecordPreparer), so a parse failure here is corruption, not bad input.
-            var trace = Trace.Parser.ParseFrom(value);
-            traces.Add(new TraceFragment(fragment.TraceId, trace));
-            foreach (var batch in trace.ResourceSpans)
-            {
-                foreach (var scope in batch.ScopeSpans)
-                {
-                    spans += scope.Spans.Count;
-                }
-            }
-        }
-        return (traces, spans);
     }
 
     private static string TenantOf(byte[] tenantPrefix) => System.Text.Encoding.UTF8.GetString(tenantPrefix, 0, tenantPrefix.Length - 1);

@@ -1,0 +1,126 @@
+using Tempo.Streaming.Blocks.VParquet4;
+using Tempo.Streaming.Core.Ids;
+using Trace = Tempo.Streaming.Tempopb.Trace;
+
+namespace Tempo.Streaming.Blocks.BlockFormat;
+
+/// <summary>
+/// A block's traces as groups of fragments, so a block can be written without holding it in memory (a live store's
+/// 64 MiB cut parsed whole is over a gigabyte of objects): each group is one trace's fragments in log order, groups in
+/// ascending 16-byte-padded trace-ID order, one group per ID. The writer enumerates the groups more than once
+/// (<see cref="TraceGroupSurvey"/>, the dedicated-column sample, the rows); a group's fragments are read only when
+/// that group is enumerated.
+/// </summary>
+public interface ITraceFragmentGroups
+{
+    IEnumerable<IEnumerable<TraceFragment>> Groups();
+}
+
+/// <summary>
+/// A first pass over <see cref="ITraceFragmentGroups"/>: what the block will hold, counted one trace at a time.
+/// <see cref="FragmentSpans"/> is the lineage's span count (every span of every fragment, as the list overload's
+/// callers count them); <see cref="Traces"/> and <see cref="Spans"/> count the combined traces that have spans.
+/// </summary>
+public sealed class TraceGroupSurvey
+{
+    private readonly List<int> _spansPerGroup;
+
+    private TraceGroupSurvey(List<int> spansPerGroup, int traces, long spans, long fragmentSpans)
+    {
+        _spansPerGroup = spansPerGroup;
+        Traces = traces;
+        Spans = spans;
+        FragmentSpans = fragmentSpans;
+    }
+
+    public int Traces { get; }
+
+    public long Spans { get; }
+
+    public long FragmentSpans { get; }
+
+    /// <summary>The combined spans of the group at <paramref name="ordinal"/> (0: it makes no row).</summary>
+    public int SpansOfGroup(int ordinal) => _spansPerGroup[ordinal];
+
+    public int Groups => _spansPerGroup.Count;
+
+    public static TraceGroupSurvey Take(ITraceFragmentGroups traces, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var spansPerGroup = new List<int>();
+        var withSpans = 0;
+        long spans = 0;
+        long fragmentSpans = 0;
+        foreach (var group in traces.Groups())
+        {
+            if ((spansPerGroup.Count & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            var fragments = group as IReadOnlyCollection<TraceFragment> ?? group.ToList();
+            foreach (var fragment in fragments)
+            {
+                fragmentSpans += DedicatedColumnSelector.SpanCount(fragment.Trace);
+            }
+            var combined = TraceFragmentCombiner.CombineOne(fragments);
+            var count = combined is null ? 0 : DedicatedColumnSelector.SpanCount(combined);
+            spansPerGroup.Add(count);
+            if (count > 0)
+            {
+                withSpans++;
+                spans += count;
+            }
+        }
+        return new TraceGroupSurvey(spansPerGroup, withSpans, spans, fragmentSpans);
+    }
+
+    /// <summary>The combined traces with spans, in ID order, read group by group.</summary>
+    internal IEnumerable<SortedTrace> Combined(ITraceFragmentGroups traces)
+    {
+        var padded = new byte[TraceId.Length];
+        var ordinal = 0;
+        foreach (var group in traces.Groups())
+        {
+            if (ordinal >= _spansPerGroup.Count)
+            {
+                throw new InvalidOperationException("the trace groups changed between the survey and the write (more groups)");
+            }
+            if (_spansPerGroup[ordinal++] == 0)
+            {
+                continue;
+            }
+            var fragments = group as IReadOnlyList<TraceFragment> ?? group.ToList();
+            var combined = TraceFragmentCombiner.CombineOne(fragments)
+                ?? throw new InvalidOperationException("the trace groups changed between the survey and the write (a trace lost its spans)");
+            var traceId = fragments[0].TraceId.Span;
+            if (traceId.Length > TraceId.Length)
+            {
+                throw new ArgumentException($"trace ID of {traceId.Length} bytes; trace IDs are at most {TraceId.Length} bytes");
+            }
+            TraceId.PadTo16Bytes(traceId, padded);
+            yield return new SortedTrace(TraceId.FromBytes(padded), combined);
+        }
+    }
+
+    /// <summary>The same sample <see cref="DedicatedColumnSelector.Select{T}"/> draws from the list of combined traces.</summary>
+    internal List<Trace> DedicatedColumnSample(ITraceFragmentGroups traces)
+    {
+        var stride = DedicatedColumnSelector.SampleStride(Spans, Traces);
+        var sample = new List<Trace>(Traces / stride + 1);
+        var ordinal = 0;
+        var withSpans = 0;
+        foreach (var group in traces.Groups())
+        {
+            if (_spansPerGroup[ordinal++] == 0)
+            {
+                continue; // not read
+            }
+            if (withSpans++ % stride == 0)
+            {
+                sample.Add(TraceFragmentCombiner.CombineOne(group)
+                    ?? throw new InvalidOperationException("the trace groups changed between the survey and the sample"));
+            }
+        }
+        return sample;
+    }
+}
