@@ -191,24 +191,38 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         using var timer = new PeriodicTimer(_options.Flush.CheckInterval);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            foreach (var consumer in _consumers)
+            // Partitions far behind may each owe several blocks of max_block_bytes. They take turns, one cut each per
+            // round, until none is due: cutting one partition until it is caught up would starve the others for as
+            // long as its records keep arriving faster than it is cut.
+            IReadOnlyList<PartitionConsumer> owing = _consumers;
+            while (owing.Count > 0)
             {
-                try
+                var stillOwing = new List<PartitionConsumer>(owing.Count);
+                foreach (var consumer in owing)
                 {
-                    // A partition far behind may owe several blocks of max_block_bytes: cut until none is due.
-                    FlushResult? cut;
-                    do
+                    if (await CutOnceAsync(flusher, consumer, cancellationToken))
                     {
-                        cut = await flusher.CutNextAsync(consumer.Partition, consumer.NextOffset, force: false, DateTimeOffset.UtcNow, cancellationToken);
+                        stillOwing.Add(consumer);
                     }
-                    while (cut is not null);
-                    await DeleteFlushedRangesAsync(flusher, consumer.Partition, cancellationToken);
                 }
-                catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Logged and counted by the flusher; the same range is retried on the next tick.
-                }
+                owing = stillOwing;
             }
+        }
+    }
+
+    /// <summary>One due cut of the partition (and deletion of its expired ranges); false when none was due or it failed.</summary>
+    private async Task<bool> CutOnceAsync(BlockFlusher flusher, PartitionConsumer consumer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cut = await flusher.CutNextAsync(consumer.Partition, consumer.NextOffset, force: false, DateTimeOffset.UtcNow, cancellationToken);
+            await DeleteFlushedRangesAsync(flusher, consumer.Partition, cancellationToken);
+            return cut is not null;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Logged and counted by the flusher; the same range is retried on the next tick.
+            return false;
         }
     }
 

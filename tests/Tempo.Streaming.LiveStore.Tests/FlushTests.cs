@@ -129,6 +129,42 @@ public sealed class FlushTests
     }
 
     [Fact]
+    public async Task Partitions_that_each_owe_several_blocks_take_turns()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 2);
+        var backend = fixture.Backend();
+        var smallest = int.MaxValue;
+        for (var partition = 0; partition < 2; partition++)
+        {
+            var records = new IngestRecord[3];
+            for (var i = 0; i < records.Length; i++)
+            {
+                var id = 100 + 10 * partition + i;
+                records[i] = Record(TenantA, (TraceId(id), Fragment("api", NewSpan(TraceId(id), id))));
+                smallest = Math.Min(smallest, records[i].Value.Length);
+            }
+            await fixture.AppendAsync(partition, records);
+        }
+        // Every record is a block of its own by size; the first flush check comes after both partitions are consumed.
+        var options = fixture.Options(o => o with
+        {
+            Flush = new BlockFlushOptions { MaxBlockBytes = smallest, CheckInterval = TimeSpan.FromSeconds(2) },
+        });
+        var written = new List<BlockMeta>();
+        await using var store = await fixture.OpenStoreAsync(options, writer: new BlockWriter(backend));
+        store.BlockWritten = block => { lock (written) written.Add(block); };
+        await fixture.CaughtUpAsync(store);
+
+        await Poll.UntilAsync(() => { lock (written) return written.Count == 6; });
+
+        lock (written)
+        {
+            written.Select(b => (b.Ingest!.Partition, b.Ingest.FirstOffset)).Should().Equal(
+                [(0, 0L), (1, 0L), (0, 1L), (1, 1L), (0, 2L), (1, 2L)], "one cut per partition per round, not one partition until it is caught up");
+        }
+    }
+
+    [Fact]
     public async Task A_flushed_range_leaves_the_live_store_after_complete_block_timeout_and_stays_in_its_block()
     {
         await using var fixture = new LiveStoreFixture(partitions: 1);
