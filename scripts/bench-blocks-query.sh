@@ -84,12 +84,10 @@ check_server_alive() {
   fi
 }
 
-# start_blocks_server DATA BACKEND: like start_server (lib/bench-server.sh) but with -m as max_block_bytes, the
-# compactor idle for the run, and local or s3rver block storage.
+# start_blocks_server DATA BACKEND: start_server (lib/bench-server.sh) with -m as max_block_bytes, the compactor idle
+# for the run, and local or s3rver block storage.
 start_blocks_server() {
   local data=$1 backend=$2 storage
-  mkdir -p "$data"
-  api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
   if [ "$backend" = local ]; then
     storage="    backend: local
     local:
@@ -105,34 +103,12 @@ start_blocks_server() {
       forcepathstyle: true
       region: us-east-1"
   fi
-  cat >"$data/tempo-streaming.yaml" <<YAML
-server:
-  http_listen_address: 127.0.0.1
-  http_listen_port: $api_port
-distributor:
-  receivers:
-    otlp:
-      protocols:
-        grpc:
-          endpoint: 127.0.0.1:$grpc_port
-        http:
-          endpoint: 127.0.0.1:$http_port
-ingest:
-  embedded:
-    path: $data/ingest
-live_store:
-  path: $data/live-store${max_block_bytes:+
-  max_block_bytes: $max_block_bytes}
-compactor:
+  start_server "$data" "${max_block_bytes:+  max_block_bytes: $max_block_bytes}" "compactor:
   compaction:
     compaction_cycle: 24h
 storage:
   trace:
-$storage
-YAML
-  (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target=all) >"$data/server.log" 2>&1 &
-  server_pid=$!
-  wait_ready "$server_pid" "$api_port" "$data/server.log" "the server"
+$storage"
 }
 
 start_s3rver() {

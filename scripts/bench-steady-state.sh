@@ -70,20 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 data="$work/data"
-start_server "$data"
-if [ -n "$max_block_bytes" ]; then
-  # start_server writes the standard config; a different block size needs a restart with the key added.
-  stop_server
-  python3 - "$data/tempo-streaming.yaml" "$max_block_bytes" <<'PY'
-import sys
-path, size = sys.argv[1], sys.argv[2]
-text = open(path).read().replace("live_store:\n", f"live_store:\n  max_block_bytes: {size}\n", 1)
-open(path, "w").write(text)
-PY
-  (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target=all) >>"$data/server.log" 2>&1 &
-  server_pid=$!
-  wait_ready "$server_pid" "$api_port" "$data/server.log" "the server"
-fi
+start_server "$data" "${max_block_bytes:+  max_block_bytes: $max_block_bytes}"
 
 metrics() { curl -sf --max-time 5 "http://127.0.0.1:$api_port/metrics" || true; }
 metric_sum() { awk -v name="$1" '$1 == name || index($1, name "{") == 1 { s += $NF } END { printf "%.0f", s }'; }

@@ -61,10 +61,18 @@ stop_server() {
   server_pid=""
 }
 
+# start_server DATA [LIVE_STORE_LINES] [TRAILING_YAML]: a Release single binary (-target=all) on DATA with free loopback
+# ports, waited for until ready. LIVE_STORE_LINES go under live_store: (indented, e.g. "  max_block_bytes: 1000");
+# TRAILING_YAML replaces the default storage section (local blocks under DATA) and may add other top-level sections.
 start_server() {
-  local data=$1
+  local data=$1 live_store_lines=${2:-} trailing=${3:-}
   mkdir -p "$data"
   api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
+  [ -n "$trailing" ] || trailing="storage:
+  trace:
+    backend: local
+    local:
+      path: $data/blocks"
   cat >"$data/tempo-streaming.yaml" <<YAML
 server:
   http_listen_address: 127.0.0.1
@@ -81,12 +89,9 @@ ingest:
   embedded:
     path: $data/ingest
 live_store:
-  path: $data/live-store
-storage:
-  trace:
-    backend: local
-    local:
-      path: $data/blocks
+  path: $data/live-store${live_store_lines:+
+$live_store_lines}
+$trailing
 YAML
   (cd "$data" && exec dotnet "$server_dll" -config.file="$data/tempo-streaming.yaml" -target=all) >"$data/server.log" 2>&1 &
   server_pid=$!
