@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks bench-blocks-query bench-steady-state
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -50,6 +50,14 @@ bench-kafka:
 ## bench-blocks: block write spans/s, bytes per span by column family, trace by ID from a block, local and S3 (medians of 3 blocks)
 bench-blocks:
 	scripts/bench-blocks.sh $(ARGS)
+
+## bench-blocks-query: trace by ID from >= 100 blocks flushed by the single binary (mode=blocks), local and s3rver (medians of 3 passes)
+bench-blocks-query:
+	scripts/bench-blocks-query.sh $(ARGS)
+
+## bench-steady-state: push at a rate for 10 min (-r spans/s, -d duration); RSS, consumption lag and flush lag sampled every 10 s
+bench-steady-state:
+	scripts/bench-steady-state.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet
