@@ -58,12 +58,10 @@ public sealed partial class BlockWriter
         ArgumentNullException.ThrowIfNull(dedicatedColumns);
         ArgumentNullException.ThrowIfNull(fragments);
 
-        var blockId = BlockId.FromLineage(tenant, lineage.Topic, lineage.Partition, lineage.FirstOffset, lineage.LastOffset);
-        var existing = await TryReadMetaAsync(tenant, blockId, cancellationToken).ConfigureAwait(false);
+        var (blockId, existing) = await FindExistingAsync(tenant, lineage, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            BlockLogMessages.BlockExists(_logger, tenant, blockId);
-            return new BlockWriteResult(existing, Written: false);
+            return existing;
         }
 
         var combiner = new TraceFragmentCombiner();
@@ -104,12 +102,10 @@ public sealed partial class BlockWriter
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(survey);
 
-        var blockId = BlockId.FromLineage(tenant, lineage.Topic, lineage.Partition, lineage.FirstOffset, lineage.LastOffset);
-        var existing = await TryReadMetaAsync(tenant, blockId, cancellationToken).ConfigureAwait(false);
+        var (blockId, existing) = await FindExistingAsync(tenant, lineage, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
-            BlockLogMessages.BlockExists(_logger, tenant, blockId);
-            return new BlockWriteResult(existing, Written: false);
+            return existing;
         }
         if (survey.Traces == 0)
         {
@@ -137,6 +133,20 @@ public sealed partial class BlockWriter
         DedicatedColumns = dedicatedColumns,
         Ingest = lineage,
     };
+
+    /// <summary>The lineage's block ID, and the block when it is already written (writing it again is a no-op).</summary>
+    private async Task<(Guid BlockId, BlockWriteResult? Existing)> FindExistingAsync(string tenant, IngestLineage lineage,
+        CancellationToken cancellationToken)
+    {
+        var blockId = BlockId.FromLineage(tenant, lineage.Topic, lineage.Partition, lineage.FirstOffset, lineage.LastOffset);
+        var existing = await TryReadMetaAsync(tenant, blockId, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return (blockId, null);
+        }
+        BlockLogMessages.BlockExists(_logger, tenant, blockId);
+        return (blockId, new BlockWriteResult(existing, Written: false));
+    }
 
     private async Task<BlockMeta?> TryReadMetaAsync(string tenant, Guid blockId, CancellationToken cancellationToken)
     {
