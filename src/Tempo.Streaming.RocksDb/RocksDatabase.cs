@@ -83,7 +83,7 @@ public sealed unsafe partial class RocksDatabase : IDisposable
         }
 
         var nameArray = names.ToArray();
-        var cfPointers = OpenNative(nativeOptions.Pointer, fullPath, nameArray, out var db);
+        var cfPointers = OpenNative(nativeOptions, fullPath, nameArray, out var db);
         return new RocksDatabase(fullPath, new DatabaseHandle(db), nameArray, cfPointers);
     }
 
@@ -161,7 +161,7 @@ public sealed unsafe partial class RocksDatabase : IDisposable
         }
     }
 
-    private static nint[] OpenNative(nint options, string path, string[] names, out nint db)
+    private static nint[] OpenNative(NativeOpenOptions options, string path, string[] names, out nint db)
     {
         // All names in one buffer, each NUL-terminated; the array of char* points into it.
         var offsets = new int[names.Length];
@@ -175,7 +175,11 @@ public sealed unsafe partial class RocksDatabase : IDisposable
         var nameBytes = buffer.ToArray();
         var pathUtf8 = ToNullTerminatedUtf8(path);
         var cfOptions = new nint[names.Length];
-        Array.Fill(cfOptions, options);
+        for (var i = 0; i < names.Length; i++)
+        {
+            cfOptions[i] = options.ForFamily(names[i]);
+        }
+
         var cfPointers = new nint[names.Length];
         var namePointers = new nint[names.Length];
         nint error = 0;
@@ -190,7 +194,7 @@ public sealed unsafe partial class RocksDatabase : IDisposable
                 namePtrs[i] = (nint)(namesBase + offsets[i]);
             }
 
-            db = RocksNative.rocksdb_open_column_families(options, p, names.Length, (byte**)namePtrs, optionPtrs, handlesOut, &error);
+            db = RocksNative.rocksdb_open_column_families(options.Pointer, p, names.Length, (byte**)namePtrs, optionPtrs, handlesOut, &error);
         }
 
         RocksError.ThrowIfSet(error, $"open '{path}'");

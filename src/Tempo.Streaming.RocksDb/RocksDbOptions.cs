@@ -48,6 +48,20 @@ public sealed class RocksDbOptions
     /// <summary>Memory budget for the memtables of all column families together (db_write_buffer_size); 0 = none.</summary>
     public long MemtableBudgetBytes { get; init; }
 
+    /// <summary>
+    /// Column families whose values of at least <see cref="MinBlobBytes"/> are stored in blob files (RocksDB's integrated
+    /// BlobDB) instead of inside the SST files: compactions then rewrite only the keys and small blob references, not the
+    /// values. Pays off for large values that are written once and deleted together (a blob file is removed when every
+    /// value in it is garbage). Empty = none.
+    /// </summary>
+    public IReadOnlyCollection<string> BlobFamilies { get; init; } = [];
+
+    /// <summary>Values this large or larger go to blob files in <see cref="BlobFamilies"/>; smaller ones stay inline.</summary>
+    public long MinBlobBytes { get; init; } = 256;
+
+    /// <summary>Codec of the blob files (whole values, compressed one by one).</summary>
+    public RocksCompression BlobCompression { get; init; } = RocksCompression.Lz4;
+
     /// <summary>How many old info LOG files RocksDB keeps (it rolls one per open); RocksDB's own default is 1000.</summary>
     public int KeepInfoLogFiles { get; init; } = 10;
 
@@ -73,6 +87,13 @@ public sealed class RocksDbOptions
         ThrowIfBelow(MaxTotalWalBytes, 0, nameof(MaxTotalWalBytes));
         ThrowIfBelow(MemtableBudgetBytes, 0, nameof(MemtableBudgetBytes));
         ThrowIfBelow(KeepInfoLogFiles, 1, nameof(KeepInfoLogFiles));
+        ArgumentNullException.ThrowIfNull(BlobFamilies, nameof(BlobFamilies));
+        ThrowIfBelow(MinBlobBytes, 0, nameof(MinBlobBytes));
+        if (!Enum.IsDefined(BlobCompression))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BlobCompression), BlobCompression,
+                "RocksDbOptions.BlobCompression must be None, Snappy, Zlib, Lz4 or Zstd");
+        }
     }
 
     private static void ThrowIfBelow(long value, long minimum, string name)

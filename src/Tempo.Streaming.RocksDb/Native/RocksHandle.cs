@@ -178,6 +178,14 @@ internal sealed class OptionsHandle : RocksHandle
     {
     }
 
+    private OptionsHandle(nint copy)
+        : base(copy)
+    {
+    }
+
+    /// <summary>An independent copy (<c>rocksdb_options_create_copy</c>): changing it leaves this one as it is.</summary>
+    internal OptionsHandle Copy() => new(RocksNative.rocksdb_options_create_copy(Pointer));
+
     protected override bool ReleaseHandle()
     {
         RocksNative.rocksdb_options_destroy(handle);

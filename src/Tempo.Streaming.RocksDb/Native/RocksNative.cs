@@ -17,6 +17,10 @@ internal static unsafe partial class RocksNative
     // ---- options (DBOptions + ColumnFamilyOptions in one object; DB::Open copies them) ----
     [LibraryImport(Library)] internal static partial nint rocksdb_options_create();
     [LibraryImport(Library)] internal static partial void rocksdb_options_destroy(nint options);
+    [LibraryImport(Library)] internal static partial nint rocksdb_options_create_copy(nint options);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_enable_blob_files(nint options, byte value);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_min_blob_size(nint options, ulong bytes);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_blob_compression_type(nint options, int compressionType);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_create_if_missing(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_create_missing_column_families(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_compression(nint options, int compressionType);

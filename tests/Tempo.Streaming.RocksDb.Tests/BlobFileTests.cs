@@ -1,0 +1,86 @@
+namespace Tempo.Streaming.RocksDb.Tests;
+
+public sealed class BlobFileTests : IDisposable
+{
+    private readonly TempDatabaseDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static readonly RocksDbOptions BlobOptions = new()
+    {
+        BlobFamilies = ["traces"],
+        MinBlobBytes = 256,
+        Compression = RocksCompression.Lz4,
+    };
+
+    private static byte[] LargeValue(int i) => Enumerable.Range(0, 1024).Select(b => (byte)(b * 31 + i)).ToArray();
+
+    [Fact]
+    public void Large_values_of_a_blob_family_go_to_blob_files_and_read_back_after_reopen()
+    {
+        using (var db = _dir.Open(BlobOptions, "traces", "index"))
+        {
+            var traces = db.GetColumnFamily("traces");
+            var index = db.GetColumnFamily("index");
+            for (var i = 0; i < 100; i++)
+            {
+                db.Put(traces, Bytes.Of($"trace-{i:D4}"), LargeValue(i));
+                db.Put(index, Bytes.Of($"index-{i:D4}"), LargeValue(i));
+            }
+
+            db.Put(traces, "small"u8, "below the threshold"u8);
+            db.Flush();
+            db.GetProperty(traces, "rocksdb.num-blob-files").Should().Be("1");
+            db.GetProperty(index, "rocksdb.num-blob-files").Should().Be("0", "only the listed families use blob files");
+        }
+
+        var options = File.ReadAllText(Directory.GetFiles(_dir.DatabasePath, "OPTIONS-*").OrderBy(f => f, StringComparer.Ordinal).Last());
+        var tracesSection = options[options.IndexOf("[CFOptions \"traces\"]", StringComparison.Ordinal)..];
+        tracesSection.Should().Contain("enable_blob_files=true").And.Contain("min_blob_size=256")
+            .And.Contain("blob_compression_type=kLZ4Compression").And.Contain("enable_blob_garbage_collection=false");
+        var indexSection = options[options.IndexOf("[CFOptions \"index\"]", StringComparison.Ordinal)..];
+        indexSection[..indexSection.IndexOf("[TableOptions", StringComparison.Ordinal)].Should().Contain("enable_blob_files=false");
+
+        using var reopened = _dir.Open(BlobOptions, "traces", "index");
+        var cf = reopened.GetColumnFamily("traces");
+        for (var i = 0; i < 100; i++)
+        {
+            reopened.Get(cf, Bytes.Of($"trace-{i:D4}")).Should().Equal(LargeValue(i));
+        }
+
+        Bytes.Text(reopened.Get(cf, "small"u8)!).Should().Be("below the threshold");
+    }
+
+    [Fact]
+    public void A_blob_file_whose_values_are_all_deleted_is_removed_by_compaction()
+    {
+        using var db = _dir.Open(BlobOptions, "traces");
+        var cf = db.GetColumnFamily("traces");
+        for (var i = 0; i < 100; i++)
+        {
+            db.Put(cf, Bytes.Of($"old-{i:D4}"), LargeValue(i));
+        }
+
+        db.Flush();
+        for (var i = 0; i < 100; i++)
+        {
+            db.Put(cf, Bytes.Of($"new-{i:D4}"), LargeValue(i));
+        }
+
+        db.Flush();
+        db.GetProperty(cf, "rocksdb.num-blob-files").Should().Be("2");
+        Directory.GetFiles(_dir.DatabasePath, "*.blob").Should().HaveCount(2);
+
+        for (var i = 0; i < 100; i++)
+        {
+            db.Delete(cf, Bytes.Of($"old-{i:D4}"));
+        }
+
+        db.Flush();
+        db.CompactRange(cf, default, default);
+        db.GetProperty(cf, "rocksdb.num-blob-files").Should().Be("1", "the file of the deleted values is all garbage");
+        Directory.GetFiles(_dir.DatabasePath, "*.blob").Should().HaveCount(1);
+        db.Get(cf, "new-0042"u8).Should().Equal(LargeValue(42));
+        db.Get(cf, "old-0042"u8).Should().BeNull();
+    }
+}
