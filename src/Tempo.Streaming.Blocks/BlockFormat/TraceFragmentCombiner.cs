@@ -162,15 +162,16 @@ internal sealed class TraceFragmentCombiner
         return false;
     }
 
+    private static ulong Token(Span span) => SpanToken(span.SpanId.Span, (uint)span.Kind);
+
     /// <summary>Tempo's span token: 64-bit FNV-1 over the span ID bytes then the kind as 4 little-endian bytes.</summary>
-    private static ulong Token(Span span)
+    internal static ulong SpanToken(ReadOnlySpan<byte> spanId, uint kind)
     {
         var hash = FnvOffsetBasis;
-        foreach (var b in span.SpanId.Span)
+        foreach (var b in spanId)
         {
             hash = (hash * FnvPrime) ^ b;
         }
-        var kind = (uint)span.Kind;
         for (var i = 0; i < 4; i++)
         {
             hash = (hash * FnvPrime) ^ (byte)(kind >> (8 * i));

@@ -14,6 +14,13 @@ namespace Tempo.Streaming.Blocks.BlockFormat;
 public interface ITraceFragmentGroups
 {
     IEnumerable<IEnumerable<TraceFragment>> Groups();
+
+    /// <summary>
+    /// The same groups as encoded <c>tempopb.Trace</c> bytes, fragment for fragment, when the source has them (a
+    /// memory valid until the enumeration moves on): <see cref="TraceGroupSurvey.Take"/> then counts without parsing.
+    /// Null: only parsed fragments.
+    /// </summary>
+    IEnumerable<IEnumerable<ReadOnlyMemory<byte>>>? EncodedGroups() => null;
 }
 
 /// <summary>
@@ -51,19 +58,13 @@ public sealed class TraceGroupSurvey
         var withSpans = 0;
         long spans = 0;
         long fragmentSpans = 0;
-        foreach (var group in traces.Groups())
+        foreach (var (count, groupFragmentSpans) in CountGroups(traces))
         {
             if ((spansPerGroup.Count & 1023) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            var fragments = group as IReadOnlyCollection<TraceFragment> ?? group.ToList();
-            foreach (var fragment in fragments)
-            {
-                fragmentSpans += DedicatedColumnSelector.SpanCount(fragment.Trace);
-            }
-            var combined = TraceFragmentCombiner.CombineOne(fragments);
-            var count = combined is null ? 0 : DedicatedColumnSelector.SpanCount(combined);
+            fragmentSpans += groupFragmentSpans;
             spansPerGroup.Add(count);
             if (count > 0)
             {
@@ -72,6 +73,31 @@ public sealed class TraceGroupSurvey
             }
         }
         return new TraceGroupSurvey(spansPerGroup, withSpans, spans, fragmentSpans);
+    }
+
+    /// <summary>Per group: the combined trace's spans and all its fragments' spans, from the encoded bytes when there are any.</summary>
+    private static IEnumerable<(int Combined, long FragmentSpans)> CountGroups(ITraceFragmentGroups traces)
+    {
+        if (traces.EncodedGroups() is { } encoded)
+        {
+            var counter = new EncodedSpanCounter();
+            foreach (var group in encoded)
+            {
+                yield return counter.Count(group);
+            }
+            yield break;
+        }
+        foreach (var group in traces.Groups())
+        {
+            var fragments = group as IReadOnlyCollection<TraceFragment> ?? group.ToList();
+            long fragmentSpans = 0;
+            foreach (var fragment in fragments)
+            {
+                fragmentSpans += DedicatedColumnSelector.SpanCount(fragment.Trace);
+            }
+            var combined = TraceFragmentCombiner.CombineOne(fragments);
+            yield return (combined is null ? 0 : DedicatedColumnSelector.SpanCount(combined), fragmentSpans);
+        }
     }
 
     /// <summary>The combined traces with spans, in ID order, read group by group.</summary>

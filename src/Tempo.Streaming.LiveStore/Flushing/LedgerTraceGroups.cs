@@ -41,6 +41,25 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
 
     public IEnumerable<IEnumerable<TraceFragment>> Groups()
     {
+        foreach (var (start, end) in GroupBounds())
+        {
+            yield return Read(start, end);
+        }
+    }
+
+    /// <summary>The fragments as stored, copied one at a time into one reused buffer (the survey counts them unparsed).</summary>
+    public IEnumerable<IEnumerable<ReadOnlyMemory<byte>>> EncodedGroups()
+    {
+        var buffer = new GrowableBuffer();
+        foreach (var (start, end) in GroupBounds())
+        {
+            yield return ReadEncoded(start, end, buffer);
+        }
+    }
+
+    /// <summary>[start, end) of each run of one trace ID in <see cref="_sorted"/>.</summary>
+    private IEnumerable<(int Start, int End)> GroupBounds()
+    {
         var start = 0;
         while (start < _sorted.Length)
         {
@@ -49,7 +68,7 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
             {
                 end++;
             }
-            yield return Read(start, end);
+            yield return (start, end);
             start = end;
         }
     }
@@ -59,16 +78,55 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         var key = new byte[256];
         for (var i = start; i < end; i++)
         {
-            var fragment = _sorted[i];
-            var length = fragment.TenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength;
-            if (key.Length < length) key = new byte[length];
-            LiveStoreKeys.WriteFragmentKey(key, fragment.TenantPrefix, fragment.TraceId, _partition, fragment.Offset, fragment.Index);
-            var value = _db.Db.Get(_db.Traces, key.AsSpan(0, length))
-                ?? throw new InvalidDataException(
-                    $"live store at {_db.Db.Path}: the ledger lists fragment {fragment.Index} of partition {_partition} offset {fragment.Offset} " +
-                    "but the fragment is missing; the range cannot be cut into a complete block");
+            var length = WriteKey(ref key, _sorted[i]);
+            var value = _db.Db.Get(_db.Traces, key.AsSpan(0, length)) ?? throw Missing(_sorted[i]);
             // Fragments were validated when consumed (RecordPreparer), so a parse failure here is corruption, not bad input.
-            yield return new TraceFragment(fragment.TraceId, Trace.Parser.ParseFrom(value));
+            yield return new TraceFragment(_sorted[i].TraceId, Trace.Parser.ParseFrom(value));
+        }
+    }
+
+    private IEnumerable<ReadOnlyMemory<byte>> ReadEncoded(int start, int end, GrowableBuffer buffer)
+    {
+        var key = new byte[256];
+        for (var i = start; i < end; i++)
+        {
+            var length = WriteKey(ref key, _sorted[i]);
+            if (!_db.Db.TryGet(_db.Traces, key.AsSpan(0, length), buffer, static (value, into) => into.Set(value)))
+            {
+                throw Missing(_sorted[i]);
+            }
+            yield return buffer.Memory;
+        }
+    }
+
+    private int WriteKey(ref byte[] key, LedgerFragment fragment)
+    {
+        var length = fragment.TenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength;
+        if (key.Length < length) key = new byte[length];
+        LiveStoreKeys.WriteFragmentKey(key, fragment.TenantPrefix, fragment.TraceId, _partition, fragment.Offset, fragment.Index);
+        return length;
+    }
+
+    private InvalidDataException Missing(LedgerFragment fragment) => new(
+        $"live store at {_db.Db.Path}: the ledger lists fragment {fragment.Index} of partition {_partition} offset {fragment.Offset} " +
+        "but the fragment is missing; the range cannot be cut into a complete block");
+
+    /// <summary>One value at a time, in an array that only grows.</summary>
+    private sealed class GrowableBuffer
+    {
+        private byte[] _bytes = new byte[64 * 1024];
+        private int _length;
+
+        public ReadOnlyMemory<byte> Memory => _bytes.AsMemory(0, _length);
+
+        public void Set(ReadOnlySpan<byte> value)
+        {
+            if (_bytes.Length < value.Length)
+            {
+                _bytes = new byte[Math.Max(value.Length, _bytes.Length * 2)];
+            }
+            value.CopyTo(_bytes);
+            _length = value.Length;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Tempo.Streaming.Blocks.Backend;
 using Tempo.Streaming.Blocks.BlockFormat;
 using Tempo.Streaming.Blocks.Meta;
@@ -24,16 +25,18 @@ public sealed class StreamingBlockWriteTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false, 200)]
-    [InlineData(true, 200)]
-    [InlineData(true, 4500)] // more spans than the dedicated-column sample: every k-th trace is sampled, k > 1
-    public async Task The_streaming_write_is_the_list_write_byte_for_byte(bool autoDedicatedColumns, int traces)
+    [InlineData(false, 200, false)]
+    [InlineData(true, 200, false)]
+    [InlineData(true, 200, true)] // the survey counts the encoded fragments, as a live-store cut does
+    [InlineData(true, 4500, false)] // more spans than the dedicated-column sample: every k-th trace is sampled, k > 1
+    [InlineData(true, 4500, true)]
+    public async Task The_streaming_write_is_the_list_write_byte_for_byte(bool autoDedicatedColumns, int traces, bool encoded)
     {
         var fragmentsInLogOrder = Fragments(seed: traces, traces);
         var options = new BlockWriterOptions { AutoDedicatedColumns = autoDedicatedColumns, RowGroupSizeBytes = 64_000 };
         var listStore = Store("list");
         var streamStore = Store("stream");
-        var groups = new GroupsInIdOrder(fragmentsInLogOrder);
+        var groups = new GroupsInIdOrder(fragmentsInLogOrder, encoded);
         var survey = TraceGroupSurvey.Take(groups);
         var lineage = new IngestLineage("tempo-ingest", 2, 40, 90, 51, survey.FragmentSpans);
 
@@ -101,8 +104,11 @@ public sealed class StreamingBlockWriteTests : IDisposable
     }
 
     /// <summary>The contract's grouping: by 16-byte trace ID ascending, a trace's fragments in log order.</summary>
-    private sealed class GroupsInIdOrder(List<TraceFragment> fragmentsInLogOrder) : ITraceFragmentGroups
+    private sealed class GroupsInIdOrder(List<TraceFragment> fragmentsInLogOrder, bool encoded = false) : ITraceFragmentGroups
     {
+        public IEnumerable<IEnumerable<ReadOnlyMemory<byte>>>? EncodedGroups() =>
+            encoded ? Groups().Select(g => g.Select(f => (ReadOnlyMemory<byte>)f.Trace.ToByteArray())) : null;
+
         public IEnumerable<IEnumerable<TraceFragment>> Groups() => fragmentsInLogOrder
             .Select((fragment, position) => (fragment, position))
             .GroupBy(f => Convert.ToHexString(f.fragment.TraceId.Span))
