@@ -193,19 +193,16 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         {
             // Partitions far behind may each owe several blocks of max_block_bytes. They take turns, one cut each per
             // round, until none is due: cutting one partition until it is caught up would starve the others for as
-            // long as its records keep arriving faster than it is cut.
+            // long as its records keep arriving faster than it is cut. Up to concurrent_flushes partitions cut at once.
             IReadOnlyList<PartitionConsumer> owing = _consumers;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Flush.ConcurrentFlushes, CancellationToken = cancellationToken };
             while (owing.Count > 0)
             {
-                var stillOwing = new List<PartitionConsumer>(owing.Count);
-                foreach (var consumer in owing)
-                {
-                    if (await CutOnceAsync(flusher, consumer, cancellationToken))
-                    {
-                        stillOwing.Add(consumer);
-                    }
-                }
-                owing = stillOwing;
+                var stillOwing = new bool[owing.Count];
+                var round = owing;
+                await Parallel.ForEachAsync(Enumerable.Range(0, round.Count), parallel,
+                    async (i, token) => stillOwing[i] = await CutOnceAsync(flusher, round[i], token));
+                owing = round.Where((_, i) => stillOwing[i]).ToList();
             }
         }
     }

@@ -146,9 +146,10 @@ public sealed class FlushTests
             await fixture.AppendAsync(partition, records);
         }
         // Every record is a block of its own by size; the first flush check comes after both partitions are consumed.
+        // One cut at a time, so the order of the turns is observable.
         var options = fixture.Options(o => o with
         {
-            Flush = new BlockFlushOptions { MaxBlockBytes = smallest, CheckInterval = TimeSpan.FromSeconds(2) },
+            Flush = new BlockFlushOptions { MaxBlockBytes = smallest, CheckInterval = TimeSpan.FromSeconds(2), ConcurrentFlushes = 1 },
         });
         var written = new List<BlockMeta>();
         await using var store = await fixture.OpenStoreAsync(options, writer: new BlockWriter(backend));
@@ -161,6 +162,37 @@ public sealed class FlushTests
         {
             written.Select(b => (b.Ingest!.Partition, b.Ingest.FirstOffset)).Should().Equal(
                 [(0, 0L), (1, 0L), (0, 1L), (1, 1L), (0, 2L), (1, 2L)], "one cut per partition per round, not one partition until it is caught up");
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(1, 1)]
+    public async Task Partitions_cut_side_by_side_up_to_concurrent_flushes(int concurrentFlushes, int mostAtOnce)
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 2);
+        for (var partition = 0; partition < 2; partition++)
+        {
+            var id = 200 + partition;
+            await fixture.AppendAsync(partition, Record(TenantA, (TraceId(id), Fragment("api", NewSpan(TraceId(id), id)))));
+        }
+        // Each block's meta.json waits until both cuts reach theirs: only cuts under way together can meet there.
+        var backend = new MeetingMetaWritesStore(fixture.Backend(), expected: 2, patience: TimeSpan.FromSeconds(3));
+        var options = fixture.Options(o => o with
+        {
+            Flush = new BlockFlushOptions { MaxBlockDuration = TimeSpan.FromMilliseconds(1), CheckInterval = TimeSpan.FromSeconds(2), ConcurrentFlushes = concurrentFlushes },
+        });
+        var written = new List<BlockMeta>();
+        await using var store = await fixture.OpenStoreAsync(options, writer: new BlockWriter(backend));
+        store.BlockWritten = block => { lock (written) written.Add(block); };
+        await fixture.CaughtUpAsync(store);
+
+        await Poll.UntilAsync(() => { lock (written) return written.Count == 2; });
+
+        backend.MostWaitingAtOnce.Should().Be(mostAtOnce);
+        lock (written)
+        {
+            written.Select(b => b.Ingest!.Partition).Should().BeEquivalentTo([0, 1]);
         }
     }
 

@@ -26,6 +26,13 @@ public sealed record BlockFlushOptions
     /// <summary>How often partitions are checked for a due cut and flushed ranges for deletion.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Cuts of different partitions under way at once (Tempo's ingester <c>concurrent_flushes</c>); a partition's own cuts
+    /// always run one after another, in offset order. A cut encodes on one thread: with one at a time, a store that owns
+    /// several partitions flushed slower than it consumed once the cores were shared with consumption and compaction.
+    /// </summary>
+    public int ConcurrentFlushes { get; init; } = 2;
+
     public void Validate()
     {
         if (MaxBlockBytes < 1)
@@ -43,6 +50,10 @@ public sealed record BlockFlushOptions
         if (CheckInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException($"live store: the flush check interval must be positive, got {CheckInterval}");
+        }
+        if (ConcurrentFlushes < 1)
+        {
+            throw new ArgumentException($"live store: concurrent_flushes must be at least 1, got {ConcurrentFlushes}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 using Tempo.Streaming.Blocks.BlockFormat;
@@ -35,7 +36,8 @@ internal sealed class BlockFlusher
     private readonly Func<string, IReadOnlyList<DedicatedColumn>> _dedicatedColumns;
     private readonly ILogger _logger;
     private readonly LiveStoreMetrics _metrics;
-    private readonly SemaphoreSlim _cutLock = new(1, 1);
+    // One cut per partition at a time (its ranges follow one another); different partitions cut side by side.
+    private readonly ConcurrentDictionary<int, SemaphoreSlim> _cutLocks = new();
 
     public BlockFlusher(LiveStoreDatabase db, RangeLedger ledger, BlockWriter writer, FlushedRangeDeleter deleter, IIngestLog log,
         BlockFlushOptions options, string consumerGroup, Func<string, IReadOnlyList<DedicatedColumn>> dedicatedColumns,
@@ -72,7 +74,8 @@ internal sealed class BlockFlusher
     public async Task<FlushResult?> CutNextAsync(int partition, long consumedOffset, bool force, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        await _cutLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var cutLock = _cutLocks.GetOrAdd(partition, static _ => new SemaphoreSlim(1, 1));
+        await cutLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var range = ReadIntent(partition);
@@ -116,7 +119,7 @@ internal sealed class BlockFlusher
         }
         finally
         {
-            _cutLock.Release();
+            cutLock.Release();
         }
     }
 

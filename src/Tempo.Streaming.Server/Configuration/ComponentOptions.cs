@@ -90,6 +90,7 @@ public static class ComponentOptions
             MaxBlockDuration = config.LiveStore.MaxBlockDuration,
             CompleteBlockTimeout = config.LiveStore.CompleteBlockTimeout,
             CheckInterval = config.LiveStore.FlushCheckPeriod,
+            ConcurrentFlushes = config.LiveStore.ConcurrentFlushes,
         },
     };
 

@@ -278,6 +278,7 @@ public static class ConfigLoader
             MaxBlockDuration = section.Duration("max_block_duration") ?? defaults.MaxBlockDuration,
             CompleteBlockTimeout = section.Duration("complete_block_timeout") ?? defaults.CompleteBlockTimeout,
             FlushCheckPeriod = section.Duration("flush_check_period") ?? defaults.FlushCheckPeriod,
+            ConcurrentFlushes = (int?)section.Integer("concurrent_flushes", 1, 64, "must be between 1 and 64") ?? defaults.ConcurrentFlushes,
             FlushBlocks = section.Bool("flush_blocks") ?? defaults.FlushBlocks,
             Ring = RingConfigBinder.BindRing(section.Section("ring"), defaults.Ring),
             PartitionRing = RingConfigBinder.BindPartitionRing(section.Section("partition_ring"), defaults.PartitionRing),

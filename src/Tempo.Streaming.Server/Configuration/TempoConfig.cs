@@ -325,6 +325,9 @@ public sealed record LiveStoreConfig
     /// <summary><c>flush_check_period</c>: how often due cuts and deletions are looked for.</summary>
     public TimeSpan FlushCheckPeriod { get; init; } = new LiveStore.Flushing.BlockFlushOptions().CheckInterval;
 
+    /// <summary><c>concurrent_flushes</c>: cuts of different partitions under way at once.</summary>
+    public int ConcurrentFlushes { get; init; } = new LiveStore.Flushing.BlockFlushOptions().ConcurrentFlushes;
+
     /// <summary>
     /// <c>flush_blocks</c>: whether this live store cuts blocks (the partition's flush owner); a replica that only serves
     /// queries sets false and keeps its data until an operator removes it.

@@ -137,6 +137,7 @@ public sealed class ConfigLoaderTests
               max_block_duration: 30s
               complete_block_timeout: 0s
               flush_check_period: 1s
+              concurrent_flushes: 3
               flush_blocks: false
             overrides:
               defaults:
@@ -155,6 +156,7 @@ public sealed class ConfigLoaderTests
             MaxBlockDuration = TimeSpan.FromSeconds(30),
             CompleteBlockTimeout = TimeSpan.Zero,
             FlushCheckPeriod = TimeSpan.FromSeconds(1),
+            ConcurrentFlushes = 3,
             FlushBlocks = false,
         });
         config.Overrides.MaxBytesPerTrace.Should().Be(0);
@@ -165,6 +167,7 @@ public sealed class ConfigLoaderTests
     [InlineData("max_block_duration: 0s", "live_store.max_block_duration")]
     [InlineData("complete_block_timeout: -1s", "live_store.complete_block_timeout")]
     [InlineData("flush_check_period: 0s", "live_store.flush_check_period")]
+    [InlineData("concurrent_flushes: 0", "live_store.concurrent_flushes")]
     public void Bad_flush_settings_are_refused_with_the_key_named(string line, string key)
     {
         var act = () => ConfigLoader.Parse("live_store:\n  " + line + "\n");
