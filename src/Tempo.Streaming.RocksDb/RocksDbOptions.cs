@@ -62,6 +62,16 @@ public sealed class RocksDbOptions
     /// <summary>Codec of the blob files (whole values, compressed one by one).</summary>
     public RocksCompression BlobCompression { get; init; } = RocksCompression.Lz4;
 
+    /// <summary>
+    /// Level-0 files that trigger a compaction into level 1 (RocksDB's <c>level0_file_num_compaction_trigger</c>, default 4).
+    /// More files wait longer, so keys deleted meanwhile are never rewritten; point reads check more files (bloom filters
+    /// answer most of them).
+    /// </summary>
+    public int Level0CompactionTrigger { get; init; } = 4;
+
+    /// <summary>Target size of level 1 (RocksDB's <c>max_bytes_for_level_base</c>, default 256 MiB); the levels below grow tenfold.</summary>
+    public long Level1TargetBytes { get; init; } = 256 * MiB;
+
     /// <summary>How many old info LOG files RocksDB keeps (it rolls one per open); RocksDB's own default is 1000.</summary>
     public int KeepInfoLogFiles { get; init; } = 10;
 
@@ -87,6 +97,8 @@ public sealed class RocksDbOptions
         ThrowIfBelow(MaxTotalWalBytes, 0, nameof(MaxTotalWalBytes));
         ThrowIfBelow(MemtableBudgetBytes, 0, nameof(MemtableBudgetBytes));
         ThrowIfBelow(KeepInfoLogFiles, 1, nameof(KeepInfoLogFiles));
+        ThrowIfBelow(Level0CompactionTrigger, 1, nameof(Level0CompactionTrigger));
+        ThrowIfBelow(Level1TargetBytes, 1 * MiB, nameof(Level1TargetBytes));
         ArgumentNullException.ThrowIfNull(BlobFamilies, nameof(BlobFamilies));
         ThrowIfBelow(MinBlobBytes, 0, nameof(MinBlobBytes));
         if (!Enum.IsDefined(BlobCompression))

@@ -48,6 +48,9 @@ internal sealed class LiveStoreDatabase : IDisposable
             // Fragments are large, written once and deleted range by range: kept in blob files, compactions rewrite
             // only their keys (compaction of inline fragments was the largest CPU cost at the ingest target).
             BlobFamilies = [TracesFamily],
+            // Keys live minutes too (deleted with their range): fewer, later compactions rewrite fewer of them.
+            Level0CompactionTrigger = 8,
+            Level1TargetBytes = 1L << 30,
             // The meta family is written a few bytes at a time and would otherwise pin every WAL file until restart.
             MaxTotalWalBytes = 256L << 20,
             BlockCacheBytes = blockCacheBytes,

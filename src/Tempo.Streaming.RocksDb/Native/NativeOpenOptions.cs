@@ -24,6 +24,8 @@ internal sealed class NativeOpenOptions : IDisposable
         RocksNative.rocksdb_options_set_max_background_jobs(o, options.BackgroundJobs);
         RocksNative.rocksdb_options_set_write_buffer_size(o, (nuint)options.WriteBufferBytes);
         RocksNative.rocksdb_options_set_keep_log_file_num(o, (nuint)options.KeepInfoLogFiles);
+        RocksNative.rocksdb_options_set_level0_file_num_compaction_trigger(o, options.Level0CompactionTrigger);
+        RocksNative.rocksdb_options_set_max_bytes_for_level_base(o, (ulong)options.Level1TargetBytes);
         if (options.UpperLevelCompression is { } upper)
         {
             SetCompressionPerLevel(o, upper, options.Compression);
