@@ -43,7 +43,7 @@ public sealed class CompressionTests : IDisposable
     }
 
     [Fact]
-    public void Upper_levels_get_their_own_codec_and_the_wal_and_memtable_limits_are_in_force()
+    public void Upper_levels_get_their_own_codec_and_the_wal_memtable_and_level_limits_are_in_force()
     {
         using (var db = _dir.Open(new RocksDbOptions
                {
@@ -51,6 +51,8 @@ public sealed class CompressionTests : IDisposable
                    UpperLevelCompression = RocksCompression.Lz4,
                    MaxTotalWalBytes = 32L << 20,
                    MemtableBudgetBytes = 8L << 20,
+                   Level0CompactionTrigger = 6,
+                   Level1TargetBytes = 512L << 20,
                }, "traces"))
         {
             var cf = db.GetColumnFamily("traces");
@@ -63,7 +65,8 @@ public sealed class CompressionTests : IDisposable
         options.Should().Contain("max_total_wal_size=33554432").And.Contain("db_write_buffer_size=8388608");
         var tracesSection = options[options.IndexOf("[CFOptions \"traces\"]", StringComparison.Ordinal)..];
         tracesSection.Should().Contain("compression_per_level=kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kLZ4Compression:kZSTD")
-            .And.Contain("bottommost_compression=kZSTD");
+            .And.Contain("bottommost_compression=kZSTD")
+            .And.Contain("level0_file_num_compaction_trigger=6").And.Contain("max_bytes_for_level_base=536870912");
     }
 
     [Fact]
