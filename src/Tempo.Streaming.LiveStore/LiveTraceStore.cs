@@ -133,6 +133,12 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         }
     }
 
+    /// <summary>
+    /// Held while this store's flush loop cuts, so a compactor in the same process pauses its merges and the cuts keep
+    /// up with consumption (the single binary); null when no compactor shares the process.
+    /// </summary>
+    public Blocks.Compaction.CompactionGate? CompactionGate { get; set; }
+
     /// <summary>Called with every block this store's flush wrote.</summary>
     public Action<BlockMeta>? BlockWritten
     {
@@ -210,6 +216,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
     /// <summary>One due cut of the partition (and deletion of its expired ranges); false when none was due or it failed.</summary>
     private async Task<bool> CutOnceAsync(BlockFlusher flusher, PartitionConsumer consumer, CancellationToken cancellationToken)
     {
+        using var compactionPaused = CompactionGate?.Hold();
         try
         {
             var cut = await flusher.CutNextAsync(consumer.Partition, consumer.NextOffset, force: false, DateTimeOffset.UtcNow, cancellationToken);

@@ -197,6 +197,31 @@ public sealed class FlushTests
     }
 
     [Fact]
+    public async Task A_compaction_gate_is_held_while_the_flush_loop_cuts()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(300), Fragment("api", NewSpan(TraceId(300), 300)))));
+        // The block's meta.json waits 2 s for a partner that never comes: the cut is observably under way meanwhile.
+        var backend = new MeetingMetaWritesStore(fixture.Backend(), expected: 2, patience: TimeSpan.FromSeconds(2));
+        var options = fixture.Options(o => o with
+        {
+            Flush = new BlockFlushOptions { MaxBlockDuration = TimeSpan.FromMilliseconds(1), CheckInterval = TimeSpan.FromMilliseconds(50) },
+        });
+        var gate = new Tempo.Streaming.Blocks.Compaction.CompactionGate();
+        var written = 0;
+        await using var store = await fixture.OpenStoreAsync(options, start: false, writer: new BlockWriter(backend));
+        store.CompactionGate = gate;
+        store.BlockWritten = _ => Interlocked.Increment(ref written);
+        store.Start();
+
+        await Poll.UntilAsync(() => backend.MostWaitingAtOnce == 1);
+        gate.IsOpen.Should().BeFalse("a compaction in this process waits while the store cuts");
+
+        await Poll.UntilAsync(() => Volatile.Read(ref written) == 1);
+        await Poll.UntilAsync(() => gate.IsOpen);
+    }
+
+    [Fact]
     public async Task A_flushed_range_leaves_the_live_store_after_complete_block_timeout_and_stays_in_its_block()
     {
         await using var fixture = new LiveStoreFixture(partitions: 1);

@@ -48,7 +48,7 @@ public sealed partial class Compactor
         {
             readers.Add(BlockReader.Open(store, input, _noCache));
         }
-        var merger = new TraceMerger(readers);
+        var merger = new TraceMerger(readers, Gate);
         var writer = new BlockWriter(store, _options.Writer, _writerLogger);
         var result = await writer.WriteCompactedAsync(job.Tenant, job.Output, merger.MergeAsync(cancellationToken), cancellationToken)
             .ConfigureAwait(false);

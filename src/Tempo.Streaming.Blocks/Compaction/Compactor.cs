@@ -58,6 +58,12 @@ public sealed partial class Compactor
         _writerLogger = loggerFactory.CreateLogger<BlockWriter>();
     }
 
+    /// <summary>
+    /// Work that goes first when it shares the process (the single binary's block cuts): merges pause while it is held.
+    /// Null: never pause.
+    /// </summary>
+    public CompactionGate? Gate { get; init; }
+
     /// <summary>The validated options (the host reads <see cref="CompactorOptions.CompactionCycle"/> for its loop).</summary>
     public CompactorOptions Options => _options;
 

@@ -10,10 +10,13 @@ namespace Tempo.Streaming.Blocks.Compaction;
 /// the current row of every input, so memory is one row group per input (what <see cref="BlockReader.ReadAllTracesAsync"/>
 /// holds), never whole blocks. A trace found in several inputs is combined with <see cref="TraceFragmentCombiner"/> —
 /// the same (span ID, kind) dedupe as block cutting and Tempo's combiner — taking inputs in the order given; a trace
-/// in one input passes through untouched.
+/// in one input passes through untouched. With a <see cref="CompactionGate"/>, the merge waits while the gate is held,
+/// checked every <see cref="GateCheckInterval"/> traces.
 /// </summary>
-internal sealed class TraceMerger(IReadOnlyList<BlockReader> inputs)
+internal sealed class TraceMerger(IReadOnlyList<BlockReader> inputs, CompactionGate? gate = null)
 {
+    private const int GateCheckInterval = 256;
+
     /// <summary>Traces that were found in more than one input and combined (Tempo's compaction_objects_combined).</summary>
     public long CombinedTraces { get; private set; }
 
@@ -33,8 +36,13 @@ internal sealed class TraceMerger(IReadOnlyList<BlockReader> inputs)
                 }
             }
 
+            var merged = 0;
             while (queue.TryDequeue(out var input, out var key))
             {
+                if (gate is not null && ++merged % GateCheckInterval == 0)
+                {
+                    await gate.WaitOpenAsync(cancellationToken).ConfigureAwait(false);
+                }
                 var first = cursors[input].Current;
                 await AdvanceAsync(cursors, queue, input).ConfigureAwait(false);
 

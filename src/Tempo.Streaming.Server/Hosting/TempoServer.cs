@@ -55,6 +55,7 @@ public static class TempoServer
         services.AddSingleton<ListenerBindings>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<IngestGate>();
+        services.AddSingleton<Blocks.Compaction.CompactionGate>();
         services.AddSingleton<ITracePusher>(provider => provider.GetRequiredService<IngestGate>());
         services.TryAddSingleton<IIngestLogOpener, EmbeddedIngestLogOpener>();
         services.TryAddSingleton<IKafkaLogOpener, KafkaIngestLogOpener>();

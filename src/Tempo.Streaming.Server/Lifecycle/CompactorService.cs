@@ -14,13 +14,15 @@ namespace Tempo.Streaming.Server.Lifecycle;
 internal sealed class CompactorService : BackgroundService
 {
     private readonly TempoConfig _config;
+    private readonly CompactionGate _gate;
     private readonly ServiceStatus _status;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
-    public CompactorService(TempoConfig config, ServiceRegistry registry, ILoggerFactory loggerFactory)
+    public CompactorService(TempoConfig config, ServiceRegistry registry, ILoggerFactory loggerFactory, CompactionGate gate)
     {
         _config = config;
+        _gate = gate;
         _status = registry.Register(ServiceRegistry.Compactor);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Tempo.Streaming.Compactor");
@@ -34,7 +36,8 @@ internal sealed class CompactorService : BackgroundService
         try
         {
             store = _config.CreateBlockStore();
-            compactor = new Compactor(_config.ToCompactorOptions(), _loggerFactory);
+            // Held by a live store in this process while it cuts (-target=all); a compactor of its own never waits.
+            compactor = new Compactor(_config.ToCompactorOptions(), _loggerFactory) { Gate = _gate };
         }
         catch (Exception e)
         {

@@ -194,6 +194,8 @@ internal sealed partial class IngestPipelineService
                 : null;
             var store = await LiveTraceStore.OpenAsync(options, log, _loggerFactory.CreateLogger("Tempo.Streaming.LiveStore"),
                 _meterFactory, cancellationToken, blockWriter);
+            // With a compactor in this process (-target=all), cuts go first: merges pause while the store cuts.
+            store.CompactionGate = _compactionGate;
             lock (_stateLock)
             {
                 _liveTraceStore = store;

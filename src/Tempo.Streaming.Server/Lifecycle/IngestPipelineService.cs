@@ -62,6 +62,7 @@ internal sealed partial class IngestPipelineService : IHostedService, IAsyncDisp
     private RingPartitionSelector? _partitionSelector;
     private TraceDistributor? _traceDistributor;
     private LiveTraceStore? _liveTraceStore;
+    private readonly Blocks.Compaction.CompactionGate _compactionGate;
     private Blocks.Backend.IObjectStore? _blockStore;
     private Query.Blocks.TenantBlockList? _blockList;
     private Query.Blocks.BlockTraceSource? _blockTraceSource;
@@ -70,9 +71,11 @@ internal sealed partial class IngestPipelineService : IHostedService, IAsyncDisp
 
     public IngestPipelineService(TempoConfig config, ServiceRegistry registry, IngestGate gate, IIngestLogOpener embeddedOpener,
         IKafkaLogOpener kafkaOpener, KafkaStartupRetry kafkaRetry, IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory,
-        IMeterFactory meterFactory, ListenerBindings bindings, QueryServices queryServices, RingServices ringServices)
+        IMeterFactory meterFactory, ListenerBindings bindings, QueryServices queryServices, RingServices ringServices,
+        Blocks.Compaction.CompactionGate compactionGate)
     {
         _config = config;
+        _compactionGate = compactionGate;
         _registry = registry;
         _gate = gate;
         _embeddedOpener = embeddedOpener;
