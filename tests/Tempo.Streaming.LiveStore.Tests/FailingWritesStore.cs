@@ -6,7 +6,7 @@ namespace Tempo.Streaming.LiveStore.Tests;
 /// A backend whose writes to the keys <c>failsAt</c> picks throw, as if the process died just before them (a crash
 /// between a block's data and its meta.json, or before a tenant's block reached the backend); everything else passes through.
 /// </summary>
-internal sealed class FailingWritesStore(IObjectStore inner, Func<string, bool> failsAt) : IObjectStore
+internal sealed class FailingWritesStore(IObjectStore inner, Func<string, bool> failsAt) : ObjectStoreDecorator(inner)
 {
     /// <summary>Fails every meta.json of <paramref name="tenant"/>: the crash after a block's data, before its meta.json.</summary>
     public static FailingWritesStore BeforeMeta(IObjectStore inner, string tenant) =>
@@ -16,25 +16,9 @@ internal sealed class FailingWritesStore(IObjectStore inner, Func<string, bool> 
     public static FailingWritesStore ForTenant(IObjectStore inner, string tenant) =>
         new(inner, key => key.StartsWith(tenant + "/", StringComparison.Ordinal));
 
-    public string Description => inner.Description;
+    public override Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        failsAt(key) ? throw new IOException($"simulated crash before {key}") : Inner.PutAsync(key, content, cancellationToken);
 
-    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        failsAt(key) ? throw new IOException($"simulated crash before {key}") : inner.PutAsync(key, content, cancellationToken);
-
-    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
-        failsAt(key) ? throw new IOException($"simulated crash before {key}") : inner.PutAsync(key, content, cancellationToken);
-
-    public Task<byte[]> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-    public Task ReadRangeAsync(string key, long offset, Memory<byte> destination, CancellationToken cancellationToken = default) =>
-        inner.ReadRangeAsync(key, offset, destination, cancellationToken);
-
-    public Task<long> GetSizeAsync(string key, CancellationToken cancellationToken = default) => inner.GetSizeAsync(key, cancellationToken);
-
-    public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
-
-    public IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default) =>
-        inner.ListFoldersAsync(prefix, cancellationToken);
-
-    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+    public override Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
+        failsAt(key) ? throw new IOException($"simulated crash before {key}") : Inner.PutAsync(key, content, cancellationToken);
 }
