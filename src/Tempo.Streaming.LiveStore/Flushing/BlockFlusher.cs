@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Tempo.Streaming.Blocks.BlockFormat;
 using Tempo.Streaming.Blocks.Meta;

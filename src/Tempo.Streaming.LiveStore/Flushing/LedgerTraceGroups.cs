@@ -50,10 +50,10 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
     /// <summary>The fragments as stored, copied one at a time into one reused buffer (the survey counts them unparsed).</summary>
     public IEnumerable<IEnumerable<ReadOnlyMemory<byte>>> EncodedGroups()
     {
-        var buffer = new GrowableBuffer();
+        var scratch = new Scratch();
         foreach (var (start, end) in GroupBounds())
         {
-            yield return ReadEncoded(start, end, buffer);
+            yield return ReadEncoded(start, end, scratch);
         }
     }
 
@@ -85,17 +85,16 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         }
     }
 
-    private IEnumerable<ReadOnlyMemory<byte>> ReadEncoded(int start, int end, GrowableBuffer buffer)
+    private IEnumerable<ReadOnlyMemory<byte>> ReadEncoded(int start, int end, Scratch scratch)
     {
-        var key = new byte[256];
         for (var i = start; i < end; i++)
         {
-            var length = WriteKey(ref key, _sorted[i]);
-            if (!_db.Db.TryGet(_db.Traces, key.AsSpan(0, length), buffer, static (value, into) => into.Set(value)))
+            var length = WriteKey(ref scratch.Key, _sorted[i]);
+            if (!_db.Db.TryGet(_db.Traces, scratch.Key.AsSpan(0, length), scratch, static (value, into) => into.Set(value)))
             {
                 throw Missing(_sorted[i]);
             }
-            yield return buffer.Memory;
+            yield return scratch.Value;
         }
     }
 
@@ -111,13 +110,15 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         $"live store at {_db.Db.Path}: the ledger lists fragment {fragment.Index} of partition {_partition} offset {fragment.Offset} " +
         "but the fragment is missing; the range cannot be cut into a complete block");
 
-    /// <summary>One value at a time, in an array that only grows.</summary>
-    private sealed class GrowableBuffer
+    /// <summary>The key and the value of one fragment at a time, in arrays that only grow (reused across the whole pass).</summary>
+    private sealed class Scratch
     {
         private byte[] _bytes = new byte[64 * 1024];
         private int _length;
 
-        public ReadOnlyMemory<byte> Memory => _bytes.AsMemory(0, _length);
+        public byte[] Key = new byte[256];
+
+        public ReadOnlyMemory<byte> Value => _bytes.AsMemory(0, _length);
 
         public void Set(ReadOnlySpan<byte> value)
         {
