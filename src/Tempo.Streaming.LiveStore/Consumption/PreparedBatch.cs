@@ -51,5 +51,12 @@ internal readonly record struct PreparedRecord(long Offset, long TimestampUnixMs
 
 internal readonly record struct SkippedRecord(long Offset, string Tenant, long Spans, string Error);
 
-/// <summary>A tenant and its key prefix (<c>tenant \0</c>), interned per consumer.</summary>
-internal sealed record TenantKey(string Tenant, byte[] Prefix);
+/// <summary>A tenant, its key prefix (<c>tenant \0</c>) and the hash its tag-index keys chain from; interned per consumer.</summary>
+internal sealed record TenantKey(string Tenant, byte[] Prefix, ulong HashSeed)
+{
+    public static TenantKey Of(string tenant)
+    {
+        var prefix = Storage.LiveStoreKeys.TenantPrefix(tenant);
+        return new TenantKey(tenant, prefix, KeyHash.Of(prefix));
+    }
+}

@@ -1,10 +1,8 @@
 using System.Text;
 using Tempo.Streaming.Core;
-using Tempo.Streaming.Core.Querying;
 using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.LiveStore.Indexing;
-using Tempo.Streaming.LiveStore.Storage;
 
 namespace Tempo.Streaming.LiveStore.Consumption;
 
@@ -21,9 +19,7 @@ internal sealed class RecordPreparer
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly FragmentIndexer _indexer = new();
-    private readonly TagOccurrences _occurrences = new();
-    private readonly HashSet<ulong> _fragmentKeys = [];
-    private byte[] _key = new byte[1024];
+    private readonly TagKeyBuilder _tagKeys = new();
     private readonly Dictionary<string, TenantKey> _tenants = new(StringComparer.Ordinal);
     private readonly List<(int Start, int Length)> _traces = [];
     private readonly List<(int Start, int Length)> _ids = [];
@@ -56,7 +52,7 @@ internal sealed class RecordPreparer
         var keysBefore = batch.TagKeys.Count;
         try
         {
-            SplitRequest(record.Value.Span);
+            PushBytesRequestLayout.Split(record.Value.Span, _traces, _ids);
             for (var i = 0; i < _traces.Count; i++)
             {
                 var (idStart, idLength) = _ids[i];
@@ -67,10 +63,9 @@ internal sealed class RecordPreparer
 
                 var (traceStart, traceLength) = _traces[i];
                 var bytes = record.Value.Slice(traceStart, traceLength);
-                _occurrences.Clear();
-                _indexer.Index(bytes.Span, _occurrences);
                 var keysFrom = batch.TagKeys.Count;
-                AddTagKeys(tenant.Prefix, batch.TagKeys);
+                _tagKeys.Begin(tenant.Prefix, tenant.HashSeed, batch.TagKeys);
+                _indexer.Index(bytes.Span, _tagKeys);
                 batch.Fragments.Add(new PreparedFragment(tenant, record.Value.Slice(idStart, 16), bytes, record.Offset, i,
                     _indexer.Spans, _indexer.StartUnixNanos, _indexer.EndUnixNanos, keysFrom, batch.TagKeys.Count));
             }
@@ -87,75 +82,6 @@ internal sealed class RecordPreparer
             batch.Fragments.RemoveRange(fragmentsBefore, batch.Fragments.Count - fragmentsBefore);
             batch.TagKeys.Truncate(keysBefore);
             batch.Skipped.Add(new SkippedRecord(record.Offset, tenant.Tenant, Math.Max(1, spans), e.Message));
-        }
-    }
-
-    /// <summary>The fragment's tag-name and tag-value keys, each once (a value repeats on many spans of one trace).</summary>
-    private void AddTagKeys(byte[] tenantPrefix, IndexKeys keys)
-    {
-        _fragmentKeys.Clear();
-        for (var i = 0; i < _occurrences.Count; i++)
-        {
-            var occurrence = _occurrences[i];
-            var name = _occurrences.Name(occurrence);
-            var value = _occurrences.Value(occurrence);
-            EnsureKeyCapacity(tenantPrefix.Length + 9 + name.Length + value.Length);
-
-            var length = LiveStoreKeys.WriteTagNamePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope);
-            name.CopyTo(_key.AsSpan(length));
-            AddOnce(keys, _key.AsSpan(0, length + name.Length));
-
-            if (occurrence.Type != 0)
-            {
-                length = LiveStoreKeys.WriteTagValuePrefix(_key, tenantPrefix, occurrence.Minute, occurrence.Scope, name);
-                _key[length++] = (byte)occurrence.Type;
-                value.CopyTo(_key.AsSpan(length));
-                AddOnce(keys, _key.AsSpan(0, length + value.Length));
-            }
-        }
-    }
-
-    private void AddOnce(IndexKeys keys, ReadOnlySpan<byte> key)
-    {
-        var hash = KeyHash.Of(key);
-        if (_fragmentKeys.Add(hash))
-        {
-            keys.Add(key, hash);
-        }
-    }
-
-    private void EnsureKeyCapacity(int length)
-    {
-        if (_key.Length < length)
-        {
-            _key = new byte[Math.Max(length, _key.Length * 2)];
-        }
-    }
-
-    private void SplitRequest(ReadOnlySpan<byte> value)
-    {
-        _traces.Clear();
-        _ids.Clear();
-        var request = new ProtoReader(value, "PushBytesRequest");
-        while (request.TryReadTag(out var field, out var wireType))
-        {
-            switch (field)
-            {
-                case 2:
-                    _traces.Add(request.ReadLengthDelimited(field, wireType));
-                    break;
-                case 3:
-                    _ids.Add(request.ReadLengthDelimited(field, wireType));
-                    break;
-                default:
-                    request.Skip(field, wireType);
-                    break;
-            }
-        }
-
-        if (_traces.Count != _ids.Count)
-        {
-            ProtoReader.ThrowInvalid($"PushBytesRequest has {_traces.Count} traces but {_ids.Count} trace IDs");
         }
     }
 
@@ -187,7 +113,7 @@ internal sealed class RecordPreparer
 
         if (!_tenants.TryGetValue(tenant, out var interned))
         {
-            interned = new TenantKey(tenant, LiveStoreKeys.TenantPrefix(tenant));
+            interned = TenantKey.Of(tenant);
             _tenants[tenant] = interned;
         }
 

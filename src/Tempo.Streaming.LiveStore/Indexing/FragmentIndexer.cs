@@ -10,8 +10,7 @@ namespace Tempo.Streaming.LiveStore.Indexing;
 /// by scope and minute (span, resource, event, link and instrumentation attributes; the intrinsics listed in
 /// <see cref="Intrinsics.Indexed"/>). Resource and scope tags are recorded once for each minute their spans start in.
 /// Malformed bytes throw <see cref="InvalidProtobufException"/>; the caller treats the whole record as undecodable.
-/// Occurrences are appended to the <see cref="TagOccurrences"/> given to <see cref="Index"/>, so one arena can collect a
-/// whole fetched batch. One instance per consumer; not thread-safe.
+/// Occurrences go to the <see cref="TagKeyBuilder"/> given to <see cref="Index"/>. One instance per consumer; not thread-safe.
 /// </summary>
 internal sealed class FragmentIndexer
 {
@@ -27,7 +26,7 @@ internal sealed class FragmentIndexer
     private readonly List<uint> _resourceMinutes = [];
     private readonly List<uint> _scopeMinutes = [];
 
-    private TagOccurrences Tags { get; set; } = new();
+    private TagKeyBuilder Tags { get; set; } = new();
 
     public int Spans { get; private set; }
 
@@ -35,9 +34,9 @@ internal sealed class FragmentIndexer
 
     public ulong EndUnixNanos { get; private set; }
 
-    public void Index(ReadOnlySpan<byte> fragment, TagOccurrences occurrences)
+    public void Index(ReadOnlySpan<byte> fragment, TagKeyBuilder tags)
     {
-        Tags = occurrences;
+        Tags = tags;
         Spans = 0;
         StartUnixNanos = ulong.MaxValue;
         EndUnixNanos = 0;
