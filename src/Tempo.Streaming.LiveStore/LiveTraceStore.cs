@@ -9,6 +9,7 @@ using Tempo.Streaming.LiveStore.Consumption;
 using Tempo.Streaming.LiveStore.Flushing;
 using Tempo.Streaming.LiveStore.Querying;
 using Tempo.Streaming.LiveStore.Storage;
+using Tempo.Streaming.RocksDb;
 
 namespace Tempo.Streaming.LiveStore;
 
@@ -57,7 +58,11 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         _logger = logger;
         _metrics = new LiveStoreMetrics(meterFactory);
         _live = new LiveTraces(options.MaxTraceIdle, options.MaxTraceLive);
-        _applier = new BatchApplier(db, _live, log.Topic, options.MaxBytesPerTrace);
+        // A store that cuts blocks keeps the fragments out of the WAL (FragmentRestorer puts back what a crash loses, from
+        // the log). One that never cuts keeps everything it consumed, also what the log's retention has removed since:
+        // only the WAL can bring that back.
+        var fragmentsThroughWal = blockWriter is null || !options.Flush.Enabled;
+        _applier = new BatchApplier(db, _live, log.Topic, options.MaxBytesPerTrace, fragmentsThroughWal);
         _traces = new TraceReader(db);
         _tags = new TagIndexReader(db);
         if (blockWriter is not null)
@@ -80,6 +85,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         LiveTraceStore? store = null;
         try
         {
+            var closedCleanly = db.TakeClosedCleanly();
             store = new LiveTraceStore(options, log, db, logger, meterFactory, blockWriter);
             var partitions = options.Partitions.Count > 0 ? options.Partitions : Enumerable.Range(0, log.PartitionCount).ToArray();
             foreach (var partition in partitions)
@@ -92,6 +98,10 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
                 var (offset, source) = await store.ResumeOffsetAsync(partition, cancellationToken);
                 Log.PartitionResumes(logger, options.Path, partition, offset, source);
                 store._flusher?.InitializeFlushedOffset(partition, offset);
+                if (!closedCleanly)
+                {
+                    await new FragmentRestorer(db, log, logger).RestoreAsync(partition, offset, cancellationToken);
+                }
                 store._consumers.Add(new PartitionConsumer(store, log, partition, offset, options, logger));
             }
 
@@ -408,7 +418,16 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         // Wait for an apply in flight, then close: every write either landed with its offset or not at all.
         await _applyLock.WaitAsync();
         _applier.Dispose();
-        _db.Dispose();
+        try
+        {
+            _db.CloseCleanly();
+        }
+        catch (RocksDbException e)
+        {
+            // Not marked clean: the next open restores the fragments from the log.
+            Log.UncleanClose(_logger, e, _options.Path);
+            _db.Dispose();
+        }
         _metrics.Dispose();
         _stopping.Dispose();
         Log.Closed(_logger, _options.Path);

@@ -46,4 +46,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Information,
         Message = "partition {Partition}: resuming the interrupted cut of offsets {First}..{Last}")]
     public static partial void CutResumed(ILogger logger, int partition, long first, long last);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information,
+        Message = "partition {Partition}: the live store was not closed cleanly; restored {Fragments} fragments of the unflushed offsets {First}..{Last} from the ingest log")]
+    public static partial void FragmentsRestored(ILogger logger, int partition, int fragments, long first, long last);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error,
+        Message = "partition {Partition}: {Missing} fragments of the unflushed offsets {First}..{Last} cannot be restored after an unclean close: the ingest log no longer holds offset {Offset}; those spans are missing from the live store and from the blocks cut from it")]
+    public static partial void FragmentsUnrestorable(ILogger logger, int partition, int missing, long first, long last, long offset);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning,
+        Message = "live store {Path}: flushing the memtables at close failed; the next start restores unflushed fragments from the ingest log")]
+    public static partial void UncleanClose(ILogger logger, Exception error, string path);
 }

@@ -57,7 +57,17 @@ public sealed unsafe partial class RocksDatabase
     /// of them are recovered from the WAL or none, and no reader ever sees part of the batch. Durability as for
     /// <see cref="Put"/>. The batch is left unchanged (call <see cref="RocksWriteBatch.Clear"/> to reuse it).
     /// </summary>
-    public void Write(RocksWriteBatch batch, bool sync = false)
+    public void Write(RocksWriteBatch batch, bool sync = false) =>
+        Write(batch, sync ? _handle.SyncWriteOptions : _handle.AsyncWriteOptions);
+
+    /// <summary>
+    /// Commits <paramref name="batch"/> atomically for readers but without writing it to the WAL: it is durable only once
+    /// its column families' memtables are flushed (<see cref="Flush"/>, a full memtable, or closing the database), and a
+    /// crash before that loses it. For data the caller can rebuild from elsewhere, where the WAL would only write it twice.
+    /// </summary>
+    public void WriteWithoutWal(RocksWriteBatch batch) => Write(batch, _handle.UnloggedWriteOptions);
+
+    private void Write(RocksWriteBatch batch, nint writeOptions)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ThrowIfDisposed();
@@ -69,8 +79,7 @@ public sealed unsafe partial class RocksDatabase
             try
             {
                 nint error = 0;
-                RocksNative.rocksdb_write(_handle.Pointer, sync ? _handle.SyncWriteOptions : _handle.AsyncWriteOptions, batchHandle.Pointer,
-                    &error);
+                RocksNative.rocksdb_write(_handle.Pointer, writeOptions, batchHandle.Pointer, &error);
                 RocksError.ThrowIfSet(error, "write batch");
             }
             finally

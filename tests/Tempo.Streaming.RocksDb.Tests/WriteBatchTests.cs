@@ -36,6 +36,33 @@ public sealed class WriteBatchTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_written_without_the_wal_is_visible_at_once_skips_the_wal_and_survives_a_clean_close()
+    {
+        var value = new byte[1 << 20];
+        Random.Shared.NextBytes(value);
+        using (var db = _dir.Open("traces", "meta"))
+        {
+            using var unlogged = new RocksWriteBatch();
+            unlogged.Put(db.GetColumnFamily("traces"), Bytes.Of("fragment"), value);
+            db.WriteWithoutWal(unlogged);
+
+            db.Get(db.GetColumnFamily("traces"), Bytes.Of("fragment")).Should().Equal(value);
+            WalBytes().Should().BeLessThan(value.Length, "the megabyte went to the memtable only");
+
+            using var logged = new RocksWriteBatch();
+            logged.Put(db.GetColumnFamily("meta"), Bytes.Of("copy"), value);
+            db.Write(logged);
+            WalBytes().Should().BeGreaterThanOrEqualTo(value.Length, "a normal write goes through the WAL");
+        }
+
+        // Closing flushes the memtable the WAL does not cover.
+        using var reopened = _dir.Open("traces", "meta");
+        reopened.Get(reopened.GetColumnFamily("traces"), Bytes.Of("fragment")).Should().Equal(value);
+    }
+
+    private long WalBytes() => Directory.GetFiles(_dir.DatabasePath, "*.log").Sum(file => new FileInfo(file).Length);
+
+    [Fact]
     public void Clear_empties_the_batch_for_reuse()
     {
         using var db = _dir.Open("traces");

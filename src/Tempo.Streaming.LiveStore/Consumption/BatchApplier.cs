@@ -5,9 +5,11 @@ using Tempo.Streaming.RocksDb;
 namespace Tempo.Streaming.LiveStore.Consumption;
 
 /// <summary>
-/// Writes a prepared batch into RocksDB as ONE write batch: every kept fragment, the updated trace summaries, the new
-/// tag names/values, and the partition's next offset (invariant 3: data and consumed offset commit together, so after a
-/// crash the store resumes exactly after the last applied record — nothing skipped, nothing applied twice).
+/// Writes a prepared batch into RocksDB: the updated trace summaries, the ledger, the new tag names/values and the
+/// partition's next offset as ONE write batch through the WAL (invariant 3: they commit together, so after a crash the
+/// store resumes exactly after the last applied record — nothing skipped, nothing applied twice). The fragments
+/// themselves — nearly all the bytes — are written just before, without the WAL: they are copies of bytes the ingest
+/// log holds, and after a crash <see cref="FragmentRestorer"/> puts back the ones not yet in a block.
 /// Applies <c>max_bytes_per_trace</c> against the persisted per-trace totals. Callers serialise calls (the store's
 /// apply lock); the decode/index work was done before, outside the lock.
 /// </summary>
@@ -17,13 +19,18 @@ internal sealed class BatchApplier : IDisposable
     private readonly LiveTraces _live;
     private readonly string _topic;
     private readonly long _maxBytesPerTrace;
+    private readonly bool _fragmentsThroughWal;
     private readonly RocksWriteBatch _batch = new();
+    private readonly RocksWriteBatch _fragments = new();
     private readonly WrittenKeyCache _writtenTagKeys = new();
     private readonly Dictionary<int, byte[]> _offsetKeys = [];
     private byte[] _key = new byte[1024];
 
-    public BatchApplier(LiveStoreDatabase db, LiveTraces live, string topic, long maxBytesPerTrace)
+    /// <param name="fragmentsThroughWal">Write the fragments through the WAL too (a store that never cuts blocks: the log may
+    /// no longer hold them when a crash calls for them).</param>
+    public BatchApplier(LiveStoreDatabase db, LiveTraces live, string topic, long maxBytesPerTrace, bool fragmentsThroughWal)
     {
+        _fragmentsThroughWal = fragmentsThroughWal;
         _db = db;
         _live = live;
         _topic = topic;
@@ -38,6 +45,7 @@ internal sealed class BatchApplier : IDisposable
     public void Apply(PreparedBatch prepared, long nowTicks)
     {
         _batch.Clear();
+        _fragments.Clear();
         DiscardedSpans.Clear();
         StoredSpans = 0;
         try
@@ -56,6 +64,15 @@ internal sealed class BatchApplier : IDisposable
             Span<byte> offset = stackalloc byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(offset, prepared.NextOffset);
             _batch.Put(_db.Meta, OffsetKey(prepared.Partition), offset);
+            // Fragments first: a reader that sees a trace's summary or ledger entry finds its fragments.
+            if (_fragmentsThroughWal)
+            {
+                _db.Db.Write(_fragments);
+            }
+            else
+            {
+                _db.Db.WriteWithoutWal(_fragments);
+            }
             _db.Db.Write(_batch);
         }
         catch
@@ -99,7 +116,7 @@ internal sealed class BatchApplier : IDisposable
 
         EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
-        _batch.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
+        _fragments.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
         Span<byte> ledgerKey = stackalloc byte[LiveStoreKeys.LedgerFragmentKeyLength];
         LiveStoreKeys.WriteLedgerFragmentKey(ledgerKey, prepared.Partition, fragment.Offset, fragment.Index);
         // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key)
@@ -154,5 +171,9 @@ internal sealed class BatchApplier : IDisposable
         }
     }
 
-    public void Dispose() => _batch.Dispose();
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _fragments.Dispose();
+    }
 }

@@ -92,6 +92,29 @@ internal sealed class LiveStoreDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the database was closed by <see cref="CloseCleanly"/> last time; either way it is marked open from now on,
+    /// so a crash before the next clean close is noticed at the next open.
+    /// </summary>
+    public bool TakeClosedCleanly()
+    {
+        if (Db.Get(Meta, LiveStoreKeys.ClosedCleanlyKey) is null)
+        {
+            return false;
+        }
+
+        Db.Delete(Meta, LiveStoreKeys.ClosedCleanlyKey, sync: true);
+        return true;
+    }
+
+    /// <summary>Flushes every memtable (writes made without the WAL become durable), marks the close clean, and closes.</summary>
+    public void CloseCleanly()
+    {
+        Db.Flush();
+        Db.Put(Meta, LiveStoreKeys.ClosedCleanlyKey, [1], sync: true);
+        Db.Dispose();
+    }
+
     /// <summary>Bytes in memtables (written, not yet flushed to SST files) across the column families.</summary>
     public long UnflushedBytes()
     {

@@ -153,6 +153,9 @@ internal static class LiveStoreKeys
 
     public static readonly byte[] LayoutVersionKey = [(byte)'L'];
 
+    /// <summary>Present while the database is closed cleanly (every memtable flushed); deleted when it is opened.</summary>
+    public static readonly byte[] ClosedCleanlyKey = [(byte)'Z'];
+
     // ---- ledger ----
 
     public const byte RecordTag = (byte)'R';

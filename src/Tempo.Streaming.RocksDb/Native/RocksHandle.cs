@@ -35,8 +35,8 @@ internal abstract class RocksHandle : SafeHandle
 }
 
 /// <summary>
-/// <c>rocksdb_t*</c> plus the option objects every call shares (default read options, async and sync write options,
-/// waiting flush options). They live exactly as long as the database because calls in flight hold a reference on it.
+/// <c>rocksdb_t*</c> plus the option objects every call shares (default read options, async, sync and WAL-less write
+/// options, waiting flush options). They live exactly as long as the database because calls in flight hold a reference on it.
 /// </summary>
 internal sealed class DatabaseHandle : RocksHandle
 {
@@ -47,6 +47,8 @@ internal sealed class DatabaseHandle : RocksHandle
         AsyncWriteOptions = RocksNative.rocksdb_writeoptions_create();
         SyncWriteOptions = RocksNative.rocksdb_writeoptions_create();
         RocksNative.rocksdb_writeoptions_set_sync(SyncWriteOptions, 1);
+        UnloggedWriteOptions = RocksNative.rocksdb_writeoptions_create();
+        RocksNative.rocksdb_writeoptions_disable_WAL(UnloggedWriteOptions, 1);
         WaitingFlushOptions = RocksNative.rocksdb_flushoptions_create();
         RocksNative.rocksdb_flushoptions_set_wait(WaitingFlushOptions, 1);
     }
@@ -54,6 +56,7 @@ internal sealed class DatabaseHandle : RocksHandle
     internal nint DefaultReadOptions { get; }
     internal nint AsyncWriteOptions { get; }
     internal nint SyncWriteOptions { get; }
+    internal nint UnloggedWriteOptions { get; }
     internal nint WaitingFlushOptions { get; }
 
     protected override bool ReleaseHandle()
@@ -63,6 +66,7 @@ internal sealed class DatabaseHandle : RocksHandle
         RocksNative.rocksdb_readoptions_destroy(DefaultReadOptions);
         RocksNative.rocksdb_writeoptions_destroy(AsyncWriteOptions);
         RocksNative.rocksdb_writeoptions_destroy(SyncWriteOptions);
+        RocksNative.rocksdb_writeoptions_destroy(UnloggedWriteOptions);
         RocksNative.rocksdb_flushoptions_destroy(WaitingFlushOptions);
         return true;
     }

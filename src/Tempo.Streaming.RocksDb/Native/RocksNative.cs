@@ -73,6 +73,7 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Library)] internal static partial nint rocksdb_writeoptions_create();
     [LibraryImport(Library)] internal static partial void rocksdb_writeoptions_destroy(nint writeOptions);
     [LibraryImport(Library)] internal static partial void rocksdb_writeoptions_set_sync(nint writeOptions, byte value);
+    [LibraryImport(Library)] internal static partial void rocksdb_writeoptions_disable_WAL(nint writeOptions, int disable);
 
     [LibraryImport(Library)] internal static partial nint rocksdb_flushoptions_create();
     [LibraryImport(Library)] internal static partial void rocksdb_flushoptions_destroy(nint flushOptions);
