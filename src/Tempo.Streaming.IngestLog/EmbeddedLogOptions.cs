@@ -21,5 +21,18 @@ public sealed record EmbeddedLogOptions
     /// <summary>Whole segments whose newest record is older than this are deleted (zero = unlimited).</summary>
     public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How record values are stored. LZ4 (the default) writes OTLP spans several times smaller: on a busy single binary
+    /// the page-cache copies and fsyncs of the raw bytes cost more CPU than compressing them.
+    /// </summary>
+    public LogCompression Compression { get; init; } = LogCompression.Lz4;
+
     public static EmbeddedLogOptions Default(string path) => new() { Path = path };
+}
+
+/// <summary>Compression of the embedded log's record values (config <c>ingest.embedded.compression</c>).</summary>
+public enum LogCompression
+{
+    None,
+    Lz4,
 }

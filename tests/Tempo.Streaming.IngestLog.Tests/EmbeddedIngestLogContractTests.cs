@@ -11,7 +11,7 @@ public sealed class EmbeddedIngestLogContractTests : IngestLogContractTests
 
     protected override Task<IIngestLog> CreateLogAsync(int partitions)
     {
-        _options = _folder.Options(partitions);
+        _options = _folder.Options(partitions, LogCompression.Lz4); // the default codec must keep the contract
         return Task.FromResult<IIngestLog>(EmbeddedIngestLog.Open(_options));
     }
 

@@ -40,7 +40,8 @@ internal sealed partial class PartitionLog
 
     public ValueTask<long[]> AppendAsync(IReadOnlyList<IngestRecord> records)
     {
-        var pending = new PendingAppend(records);
+        // Compressed here, on the producer's thread: producers run in parallel, the writer is one thread per partition.
+        var pending = new PendingAppend(records, _options.Compression);
         lock (_queueLock)
         {
             if (_stopping)
@@ -118,7 +119,8 @@ internal sealed partial class PartitionLog
                 for (int i = 0; i < batch.Count; i++)
                 {
                     IngestRecord record = batch[i];
-                    int size = RecordFormat.EncodedSize(record.Key.Length, record.Value.Length);
+                    ReadOnlySpan<byte> value = pending.Stored(i, out byte version);
+                    int size = RecordFormat.EncodedSize(record.Key.Length, value.Length);
                     if (segmentStart + length + size > _options.SegmentBytes && segmentStart + length > 0)
                     {
                         // Seal the full segment durably before any record lands in the next one, so segments
@@ -131,7 +133,7 @@ internal sealed partial class PartitionLog
                     }
                     EnsureCapacity(length + size);
                     long timestampMs = record.Timestamp.ToUnixTimeMilliseconds();
-                    RecordFormat.Write(_buffer.AsSpan(length, size), next, timestampMs, record.Key.Span, record.Value.Span);
+                    RecordFormat.Write(_buffer.AsSpan(length, size), version, next, timestampMs, record.Key.Span, value);
                     segment.StageRecord(next, segmentStart + length, timestampMs);
                     length += size;
                     next++;
@@ -240,7 +242,7 @@ internal sealed partial class PartitionLog
     {
         foreach (PendingAppend pending in group)
         {
-            pending.TrySetException(error);
+            pending.Fail(error);
         }
     }
 
@@ -262,22 +264,95 @@ internal sealed partial class PartitionLog
         }
     }
 
-    /// <summary>One producer's append, completed by the writer with the offsets it assigned.</summary>
-    private sealed class PendingAppend(IReadOnlyList<IngestRecord> records)
-        : TaskCompletionSource<long[]>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>
+    /// One producer's append, completed by the writer with the offsets it assigned. Holds each record's value as it
+    /// will be stored: LZ4-compressed (into a pooled buffer, returned once the writer has framed it) when the log
+    /// compresses and that makes the value smaller, else the producer's own bytes.
+    /// </summary>
+    private sealed class PendingAppend : TaskCompletionSource<long[]>
     {
-        public IReadOnlyList<IngestRecord> Records { get; } = records;
+        /// <summary>Values shorter than this are stored as they are: too little to gain for the block overhead.</summary>
+        private const int MinCompressedValueBytes = 256;
+
+        private readonly byte[]?[]? _compressed;
+        private readonly int[]? _compressedLengths;
+
+        public PendingAppend(IReadOnlyList<IngestRecord> records, LogCompression compression)
+            : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        {
+            Records = records;
+            if (compression == LogCompression.Lz4)
+            {
+                for (int i = 0; i < records.Count; i++)
+                {
+                    var value = records[i].Value.Span;
+                    if (value.Length < MinCompressedValueBytes)
+                    {
+                        continue;
+                    }
+                    var buffer = ArrayPool<byte>.Shared.Rent(RecordFormat.Lz4HeaderSize + Lz4Block.Bound(value.Length));
+                    int length = RecordFormat.Lz4HeaderSize + Lz4Block.Compress(value, buffer.AsSpan(RecordFormat.Lz4HeaderSize));
+                    if (length >= value.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        continue;
+                    }
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buffer, value.Length);
+                    _compressed ??= new byte[]?[records.Count];
+                    _compressedLengths ??= new int[records.Count];
+                    _compressed[i] = buffer;
+                    _compressedLengths[i] = length;
+                }
+            }
+        }
+
+        public IReadOnlyList<IngestRecord> Records { get; }
 
         public long FirstOffset { get; set; }
 
+        /// <summary>The value bytes to frame for record <paramref name="index"/>, and the record version they need.</summary>
+        public ReadOnlySpan<byte> Stored(int index, out byte version)
+        {
+            if (_compressed?[index] is { } buffer)
+            {
+                version = RecordFormat.Lz4Version;
+                return buffer.AsSpan(0, _compressedLengths![index]);
+            }
+            version = RecordFormat.PlainVersion;
+            return Records[index].Value.Span;
+        }
+
         public void Complete()
         {
+            ReturnBuffers();
             var offsets = new long[Records.Count];
             for (int i = 0; i < offsets.Length; i++)
             {
                 offsets[i] = FirstOffset + i;
             }
             TrySetResult(offsets);
+        }
+
+        public void Fail(Exception error)
+        {
+            ReturnBuffers();
+            TrySetException(error);
+        }
+
+        private void ReturnBuffers()
+        {
+            if (_compressed is null)
+            {
+                return;
+            }
+            for (int i = 0; i < _compressed.Length; i++)
+            {
+                if (_compressed[i] is { } buffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    _compressed[i] = null;
+                }
+            }
         }
     }
 }

@@ -46,12 +46,14 @@ internal sealed partial class PartitionLog
                 {
                     continue;
                 }
-                if (records.Count > 0 && bytes + record.TotalSize > maxBytes)
+                // maxBytes bounds what the caller gets (decompressed), not what the disk holds.
+                int size = record.TotalSize - record.ValueLength + record.LogicalValueLength;
+                if (records.Count > 0 && bytes + size > maxBytes)
                 {
                     return records;
                 }
                 records.Add(ToLogRecord(cursor.Record, record));
-                bytes += record.TotalSize;
+                bytes += size;
                 if (records.Count >= maxRecords)
                 {
                     return records;
@@ -99,9 +101,19 @@ internal sealed partial class PartitionLog
     private LogRecord ToLogRecord(ReadOnlySpan<byte> raw, in RecordView record)
     {
         // Key and value share one array: one allocation per record, owned by the caller.
-        var payload = new byte[record.KeyLength + record.ValueLength];
+        var payload = new byte[record.KeyLength + record.LogicalValueLength];
         raw.Slice(record.KeyStart, record.KeyLength).CopyTo(payload);
-        raw.Slice(record.ValueStart, record.ValueLength).CopyTo(payload.AsSpan(record.KeyLength));
+        var stored = raw.Slice(record.ValueStart, record.ValueLength);
+        if (!record.IsCompressed)
+        {
+            stored.CopyTo(payload.AsSpan(record.KeyLength));
+        }
+        else if (!Lz4Block.TryDecompress(stored[RecordFormat.Lz4HeaderSize..], payload.AsSpan(record.KeyLength)))
+        {
+            // The CRC matched, so these are the bytes that were written: they never were a valid block.
+            throw new InvalidDataException(
+                $"embedded ingest log partition {Id}: the LZ4 value of offset {record.Offset} does not expand to its {record.ExpandedLength} bytes");
+        }
         return new LogRecord(Id, record.Offset, DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs),
             payload.AsMemory(0, record.KeyLength), payload.AsMemory(record.KeyLength));
     }

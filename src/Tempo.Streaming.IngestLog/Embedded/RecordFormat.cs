@@ -7,20 +7,25 @@ namespace Tempo.Streaming.IngestLog.Embedded;
 /// <code>
 ///  0  int32   length      bytes that follow this field
 ///  4  uint32  crc32c      CRC-32C of every byte after this field (version .. end of value)
-///  8  byte    version     1
+///  8  byte    version     1 = the value as given, 2 = the value LZ4-compressed
 ///  9  int64   offset
 /// 17  int64   timestamp   unix milliseconds
 /// 25  int32   key length
 /// 29  key bytes
-///  .  int32   value length
-///  .  value bytes
+///  .  int32   value length (as stored)
+///  .  value bytes          version 2: int32 length of the value, then one LZ4 block that expands to it
 /// </code>
 /// The length comes first so a reader can size the record before checking it; the CRC covers the offset too, so a
-/// record copied to the wrong place (or a stale tail after a crash) is rejected, as Kafka's batch CRC does.
+/// record copied to the wrong place (or a stale tail after a crash) is rejected, as Kafka's batch CRC does. The CRC
+/// covers the stored (compressed) bytes, as Kafka's does, so recovery validates a segment without decompressing it.
 /// </summary>
 internal static class RecordFormat
 {
-    public const byte Version = 1;
+    public const byte PlainVersion = 1;
+    public const byte Lz4Version = 2;
+
+    /// <summary>Bytes before the LZ4 block in a version-2 value: the length it expands to.</summary>
+    public const int Lz4HeaderSize = 4;
     public const int LengthFieldSize = 4;
     public const int CrcFieldSize = 4;
 
@@ -44,13 +49,17 @@ internal static class RecordFormat
 
     public static int EncodedSize(int keyLength, int valueLength) => Overhead + keyLength + valueLength;
 
-    /// <summary>Writes one framed record into <paramref name="destination"/>, which must hold EncodedSize bytes.</summary>
-    public static void Write(Span<byte> destination, long offset, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// Writes one framed record into <paramref name="destination"/>, which must hold EncodedSize bytes;
+    /// <paramref name="value"/> is the value as stored (for <see cref="Lz4Version"/>, already compressed).
+    /// </summary>
+    public static void Write(Span<byte> destination, byte version, long offset, long timestampMs, ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> value)
     {
         int size = EncodedSize(key.Length, value.Length);
         Span<byte> record = destination[..size];
         BinaryPrimitives.WriteInt32LittleEndian(record, size - LengthFieldSize);
-        record[VersionPosition] = Version;
+        record[VersionPosition] = version;
         BinaryPrimitives.WriteInt64LittleEndian(record[OffsetPosition..], offset);
         BinaryPrimitives.WriteInt64LittleEndian(record[TimestampPosition..], timestampMs);
         BinaryPrimitives.WriteInt32LittleEndian(record[KeyLengthPosition..], key.Length);
@@ -89,9 +98,10 @@ internal static class RecordFormat
         {
             return $"CRC32C mismatch (stored 0x{stored:X8}, computed 0x{actual:X8})";
         }
-        if (record[VersionPosition] != Version)
+        byte version = record[VersionPosition];
+        if (version is not (PlainVersion or Lz4Version))
         {
-            return $"unknown record version {record[VersionPosition]}";
+            return $"unknown record version {version}";
         }
         int keyLength = BinaryPrimitives.ReadInt32LittleEndian(record[KeyLengthPosition..]);
         if (keyLength < 0 || KeyPosition + keyLength + 4 > record.Length)
@@ -104,13 +114,31 @@ internal static class RecordFormat
         {
             return $"value length {valueLength} does not match the record length";
         }
+        int expandedLength = -1;
+        if (version == Lz4Version)
+        {
+            expandedLength = valueLength < Lz4HeaderSize ? -1 : BinaryPrimitives.ReadInt32LittleEndian(record[(valueLengthPosition + 4)..]);
+            if (expandedLength < 0 || expandedLength > MaxRecordSize)
+            {
+                return $"compressed value claims {expandedLength} bytes uncompressed";
+            }
+        }
         view = new RecordView(
             BinaryPrimitives.ReadInt64LittleEndian(record[OffsetPosition..]),
             BinaryPrimitives.ReadInt64LittleEndian(record[TimestampPosition..]),
-            KeyPosition, keyLength, valueLengthPosition + 4, valueLength, record.Length);
+            KeyPosition, keyLength, valueLengthPosition + 4, valueLength, record.Length, expandedLength);
         return null;
     }
 }
 
 /// <summary>A decoded record header; key and value positions are relative to the start of the record.</summary>
-internal readonly record struct RecordView(long Offset, long TimestampMs, int KeyStart, int KeyLength, int ValueStart, int ValueLength, int TotalSize);
+/// <param name="ValueLength">The value's length as stored.</param>
+/// <param name="ExpandedLength">For an LZ4-compressed value, its length once decompressed; -1 for a plain one.</param>
+internal readonly record struct RecordView(long Offset, long TimestampMs, int KeyStart, int KeyLength, int ValueStart, int ValueLength,
+    int TotalSize, int ExpandedLength = -1)
+{
+    public bool IsCompressed => ExpandedLength >= 0;
+
+    /// <summary>The value's length as the reader gets it.</summary>
+    public int LogicalValueLength => IsCompressed ? ExpandedLength : ValueLength;
+}

@@ -22,6 +22,7 @@ public static class ComponentOptions
             SegmentBytes = embedded.SegmentBytes,
             RetentionBytes = embedded.RetentionBytes,
             RetentionPeriod = embedded.RetentionPeriod,
+            Compression = embedded.Compression,
         };
     }
 

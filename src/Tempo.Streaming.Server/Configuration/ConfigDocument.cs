@@ -40,6 +40,7 @@ public static class ConfigDocument
                     ["segment_bytes"] = config.Ingest.Embedded.SegmentBytes,
                     ["retention_bytes"] = config.Ingest.Embedded.RetentionBytes,
                     ["retention_period"] = GoDuration.Format(config.Ingest.Embedded.RetentionPeriod),
+                    ["compression"] = config.Ingest.Embedded.Compression.ToString().ToLowerInvariant(),
                     ["producer_max_record_size_bytes"] = config.Ingest.Embedded.ProducerMaxRecordSizeBytes,
                 },
                 ["kafka"] = Kafka(config.Ingest.Kafka),

@@ -367,6 +367,7 @@ public static class ConfigLoader
             RetentionBytes = section.Integer("retention_bytes", 0, long.MaxValue, "must be 0 (unlimited) or a positive number of bytes")
                              ?? defaults.RetentionBytes,
             RetentionPeriod = section.Duration("retention_period") ?? defaults.RetentionPeriod,
+            Compression = section.Enum("compression", EmbeddedIngestConfig.Compressions) ?? defaults.Compression,
             ProducerMaxRecordSizeBytes = (int)(section.Integer("producer_max_record_size_bytes",
                 EmbeddedIngestConfig.MinProducerMaxRecordSizeBytes, EmbeddedIngestConfig.MaxProducerMaxRecordSizeBytes,
                 $"must be from {EmbeddedIngestConfig.MinProducerMaxRecordSizeBytes} to {EmbeddedIngestConfig.MaxProducerMaxRecordSizeBytes} (Tempo's limits)")

@@ -1,3 +1,4 @@
+using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.Receivers.Otlp;
 
 namespace Tempo.Streaming.Server.Configuration;
@@ -192,6 +193,17 @@ public sealed record EmbeddedIngestConfig
 
     /// <summary><c>retention_period</c> (Go duration); 0 = unlimited.</summary>
     public TimeSpan RetentionPeriod { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary><c>compression</c>: <c>lz4</c> (default) or <c>none</c>, how record values are stored.</summary>
+    public LogCompression Compression { get; init; } = LogCompression.Lz4;
+
+    /// <summary>The values <see cref="Compression"/> accepts, by their YAML names.</summary>
+    public static IReadOnlyDictionary<string, LogCompression> Compressions { get; } =
+        new Dictionary<string, LogCompression>(StringComparer.Ordinal)
+        {
+            ["none"] = LogCompression.None,
+            ["lz4"] = LogCompression.Lz4,
+        };
 
     /// <summary>
     /// <c>producer_max_record_size_bytes</c>: Tempo's name (<c>ingest.kafka.producer_max_record_size_bytes</c>) for the

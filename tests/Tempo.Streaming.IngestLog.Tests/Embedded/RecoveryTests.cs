@@ -127,7 +127,7 @@ public sealed class RecoveryTests : IDisposable
         await WriteTenRecordsAsync();
         // A valid, CRC-correct record that claims offset 3 where offset 10 belongs (e.g. a stale copy).
         var stale = new byte[RecordSize];
-        RecordFormat.Write(stale, 3, 0, Key, new byte[ValueSize]);
+        RecordFormat.Write(stale, RecordFormat.PlainVersion, 3, 0, Key, new byte[ValueSize]);
         await using (var file = new FileStream(_folder.LastSegment(0), FileMode.Append))
         {
             await file.WriteAsync(stale);

@@ -14,7 +14,12 @@ public sealed class TestLogFolder : IDisposable
 
     public string Path { get; }
 
-    public EmbeddedLogOptions Options(int partitions = 2) => new() { Path = Path, Partitions = partitions };
+    /// <summary>
+    /// Options for a log in this folder. Uncompressed unless asked: the layout tests count record bytes on disk
+    /// (CompressionTests and the contract suite cover the LZ4 default).
+    /// </summary>
+    public EmbeddedLogOptions Options(int partitions = 2, LogCompression compression = LogCompression.None) =>
+        new() { Path = Path, Partitions = partitions, Compression = compression };
 
     public string PartitionFolder(int partition) => System.IO.Path.Combine(Path, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

@@ -59,6 +59,7 @@ public sealed class ConfigLoaderTests
                 segment_bytes: 2097152
                 retention_bytes: 0
                 retention_period: 1h30m
+                compression: none
                 producer_max_record_size_bytes: 2000000
             storage:
               trace:
@@ -104,6 +105,7 @@ public sealed class ConfigLoaderTests
                     SegmentBytes = 2_097_152,
                     RetentionBytes = 0,
                     RetentionPeriod = TimeSpan.FromMinutes(90),
+                    Compression = Tempo.Streaming.IngestLog.LogCompression.None,
                     ProducerMaxRecordSizeBytes = 2_000_000,
                 },
             },
@@ -252,6 +254,7 @@ public sealed class ConfigLoaderTests
     [InlineData("ingest:\n  embedded:\n    retention_period: -1h\n", "ingest.embedded.retention_period: invalid value \"-1h\": must not be negative (line 3, column 23)")]
     [InlineData("ingest:\n  embedded:\n    retention_bytes: -1\n", "ingest.embedded.retention_bytes: invalid value \"-1\": must be 0 (unlimited) or a positive number of bytes (line 3, column 22)")]
     [InlineData("ingest:\n  embedded:\n    partitions: 0\n", "ingest.embedded.partitions: invalid value \"0\": must be from 1 to 10000 (line 3, column 17)")]
+    [InlineData("ingest:\n  embedded:\n    compression: zstd\n", "ingest.embedded.compression: invalid value \"zstd\": expected one of none, lz4 (line 3, column 18)")]
     [InlineData("ingest:\n  embedded:\n    segment_bytes: 10\n", "ingest.embedded.segment_bytes: invalid value \"10\": must be at least 1048576 (1 MiB) (line 3, column 20)")]
     [InlineData("ingest:\n  embedded:\n    producer_max_record_size_bytes: 100\n", "ingest.embedded.producer_max_record_size_bytes: invalid value \"100\": must be from 1048576 to 15983616 (Tempo's limits) (line 3, column 37)")]
     [InlineData("storage:\n  trace:\n    backend: gcs\n", "storage.trace.backend: invalid value \"gcs\": expected one of local, s3 (line 3, column 14)")]
