@@ -47,6 +47,9 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
     private readonly List<Task> _running = [];
     private long _lastExpiryTicks;
     private int _paused;
+
+    // Set while fragments lost by an unclean close may not be restored yet: closing then must not mark the close clean.
+    private bool _restorePending;
     private int _disposed;
 
     private LiveTraceStore(LiveStoreOptions options, IIngestLog log, LiveStoreDatabase db, ILogger logger, IMeterFactory? meterFactory,
@@ -86,7 +89,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         try
         {
             var closedCleanly = db.TakeClosedCleanly();
-            store = new LiveTraceStore(options, log, db, logger, meterFactory, blockWriter);
+            store = new LiveTraceStore(options, log, db, logger, meterFactory, blockWriter) { _restorePending = !closedCleanly };
             var partitions = options.Partitions.Count > 0 ? options.Partitions : Enumerable.Range(0, log.PartitionCount).ToArray();
             foreach (var partition in partitions)
             {
@@ -104,6 +107,7 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
                 }
                 store._consumers.Add(new PartitionConsumer(store, log, partition, offset, options, logger));
             }
+            store._restorePending = false;
 
             store._metrics.ObserveLag(store.MeasureLag);
             return store;
@@ -418,15 +422,22 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
         // Wait for an apply in flight, then close: every write either landed with its offset or not at all.
         await _applyLock.WaitAsync();
         _applier.Dispose();
-        try
+        if (_restorePending)
         {
-            _db.CloseCleanly();
+            _db.Dispose(); // left unmarked: the next open restores again
         }
-        catch (RocksDbException e)
+        else
         {
-            // Not marked clean: the next open restores the fragments from the log.
-            Log.UncleanClose(_logger, e, _options.Path);
-            _db.Dispose();
+            try
+            {
+                _db.CloseCleanly();
+            }
+            catch (RocksDbException e)
+            {
+                // Not marked clean: the next open restores the fragments from the log.
+                Log.UncleanClose(_logger, e, _options.Path);
+                _db.Dispose();
+            }
         }
         _metrics.Dispose();
         _stopping.Dispose();

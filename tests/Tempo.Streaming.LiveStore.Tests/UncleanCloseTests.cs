@@ -45,6 +45,30 @@ public sealed class UncleanCloseTests
     }
 
     [Fact]
+    public async Task An_open_that_fails_before_restoring_does_not_mark_the_close_clean()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        await AppendTracesAsync(fixture);
+        await AppendMoreAsync(fixture);
+        await using (var store = await fixture.OpenStoreAsync(writer: new BlockWriter(fixture.Backend())))
+        {
+            await fixture.CaughtUpAsync(store);
+        }
+        LoseFragmentsFrom(fixture.StorePath, firstLostOffset: 0, removeCleanMark: true).Should().Be(4);
+
+        // The restore reads the log with the open's token: cancelled, the open fails and closes the database again.
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var open = () => LiveTraceStore.OpenAsync(fixture.Options(), fixture.Log,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, null, cancelled.Token, new BlockWriter(fixture.Backend()));
+        await open.Should().ThrowAsync<OperationCanceledException>();
+
+        await using var restarted = await fixture.OpenStoreAsync(writer: new BlockWriter(fixture.Backend()));
+        SpanIds((await restarted.FindTraceAsync(Tenant, TraceId(1), QueryWindow.All, CancellationToken.None)).Fragments)
+            .Should().HaveCount(3, "the second open restores what the failed one did not");
+    }
+
+    [Fact]
     public async Task A_clean_close_is_trusted_and_nothing_is_read_back_from_the_log()
     {
         await using var fixture = new LiveStoreFixture(partitions: 1);
