@@ -46,6 +46,7 @@ internal sealed partial class PartitionLog
         {
             if (_stopping)
             {
+                pending.ReturnBuffers();
                 throw new ObjectDisposedException(nameof(EmbeddedIngestLog), "the embedded ingest log has been disposed");
             }
             _queued.Add(pending);
@@ -339,7 +340,8 @@ internal sealed partial class PartitionLog
             TrySetException(error);
         }
 
-        private void ReturnBuffers()
+        /// <summary>Gives the compression buffers back to the pool (the values they held are framed or never will be).</summary>
+        public void ReturnBuffers()
         {
             if (_compressed is null)
             {

@@ -64,12 +64,9 @@ internal sealed class BatchApplier : IDisposable
             Span<byte> offset = stackalloc byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(offset, prepared.NextOffset);
             _batch.Put(_db.Meta, OffsetKey(prepared.Partition), offset);
-            // Fragments first: a reader that sees a trace's summary or ledger entry finds its fragments.
-            if (_fragmentsThroughWal)
-            {
-                _db.Db.Write(_fragments);
-            }
-            else
+            // Fragments first: a reader that sees a trace's summary or ledger entry finds its fragments. (Through the WAL
+            // they are in _batch itself, committed with everything else.)
+            if (!_fragmentsThroughWal)
             {
                 _db.Db.WriteWithoutWal(_fragments);
             }
@@ -116,7 +113,7 @@ internal sealed class BatchApplier : IDisposable
 
         EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
-        _fragments.Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
+        (_fragmentsThroughWal ? _batch : _fragments).Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
         Span<byte> ledgerKey = stackalloc byte[LiveStoreKeys.LedgerFragmentKeyLength];
         LiveStoreKeys.WriteLedgerFragmentKey(ledgerKey, prepared.Partition, fragment.Offset, fragment.Index);
         // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key)
