@@ -10,8 +10,9 @@ namespace Tempo.Streaming.LiveStore.Consumption;
 /// store resumes exactly after the last applied record — nothing skipped, nothing applied twice). The fragments
 /// themselves — nearly all the bytes — are written just before, without the WAL: they are copies of bytes the ingest
 /// log holds, and after a crash <see cref="FragmentRestorer"/> puts back the ones not yet in a block.
-/// Applies <c>max_bytes_per_trace</c> against the persisted per-trace totals. Callers serialise calls (the store's
-/// apply lock); the decode/index work was done before, outside the lock.
+/// Applies <c>max_bytes_per_trace</c> against the persisted per-trace totals. A trace's summary is put once per batch,
+/// with what the whole batch added. Keys go into the batches in key order per column family (<see cref="SortedPuts"/>).
+/// Callers serialise calls (the store's apply lock); the decode/index work was done before, outside the lock.
 /// </summary>
 internal sealed class BatchApplier : IDisposable
 {
@@ -23,6 +24,13 @@ internal sealed class BatchApplier : IDisposable
     private readonly RocksWriteBatch _batch = new();
     private readonly RocksWriteBatch _fragments = new();
     private readonly WrittenKeyCache _writtenTagKeys = new();
+    private readonly SortedPuts _fragmentPuts = new();
+    private readonly SortedPuts _indexPuts = new();
+    private readonly SortedPuts _recordPuts = new();
+    private readonly List<(LiveTrace Trace, int KeyStart, int KeyLength)> _touched = [];
+    private byte[] _summaryKeys = new byte[16 * 1024];
+    private int _summaryKeysUsed;
+    private long _batchNumber;
     private readonly Dictionary<int, byte[]> _offsetKeys = [];
     private byte[] _key = new byte[1024];
 
@@ -48,6 +56,7 @@ internal sealed class BatchApplier : IDisposable
         _fragments.Clear();
         DiscardedSpans.Clear();
         StoredSpans = 0;
+        _batchNumber++;
         try
         {
             var next = 0;
@@ -60,6 +69,12 @@ internal sealed class BatchApplier : IDisposable
                 }
                 AddRecordToLedger(prepared.Partition, record, stored);
             }
+            // The ledger's fragment entries went in as they came, already in key order; the record entries follow
+            // (each run ascending, not interleaved).
+            _recordPuts.PutSorted(_batch, _db.Ledger);
+            StageSummaries();
+            _indexPuts.PutSorted(_batch, _db.Index);
+            _fragmentPuts.PutSorted(_fragmentsThroughWal ? _batch : _fragments, _db.Traces);
 
             Span<byte> offset = stackalloc byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(offset, prepared.NextOffset);
@@ -77,6 +92,11 @@ internal sealed class BatchApplier : IDisposable
             // Cached summaries and "already written" keys may now be ahead of the database: forget them.
             _live.Clear();
             _writtenTagKeys.Clear();
+            _fragmentPuts.Clear();
+            _indexPuts.Clear();
+            _recordPuts.Clear();
+            _touched.Clear();
+            _summaryKeysUsed = 0;
             throw;
         }
     }
@@ -90,7 +110,7 @@ internal sealed class BatchApplier : IDisposable
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(value, record.TimestampUnixMs);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value[8..], record.Bytes);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(value[12..], storedFragments);
-        _batch.Put(_db.Ledger, key, value);
+        _recordPuts.Add(key, value);
     }
 
     /// <summary>Stores one fragment (false when <c>max_bytes_per_trace</c> discards it).</summary>
@@ -113,7 +133,7 @@ internal sealed class BatchApplier : IDisposable
 
         EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
-        (_fragmentsThroughWal ? _batch : _fragments).Put(_db.Traces, _key.AsSpan(0, length), fragment.Bytes.Span);
+        _fragmentPuts.AddReferenced(_key.AsSpan(0, length), fragment.Bytes);
         Span<byte> ledgerKey = stackalloc byte[LiveStoreKeys.LedgerFragmentKeyLength];
         LiveStoreKeys.WriteLedgerFragmentKey(ledgerKey, prepared.Partition, fragment.Offset, fragment.Index);
         // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key)
@@ -122,11 +142,11 @@ internal sealed class BatchApplier : IDisposable
         trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans,
             new FragmentRef(prepared.Partition, fragment.Offset, fragment.Index));
         LiveTraces.Received(trace, nowTicks);
-        length = LiveStoreKeys.WriteSummaryKey(_key, tenantPrefix, traceId);
-        var summaryLength = trace.Summary.EncodedLength;
-        EnsureKeyCapacity(length + summaryLength);
-        trace.Summary.WriteTo(_key.AsSpan(length, summaryLength));
-        _batch.Put(_db.Index, _key.AsSpan(0, length), _key.AsSpan(length, summaryLength));
+        if (trace.StagedInBatch != _batchNumber)
+        {
+            trace.StagedInBatch = _batchNumber;
+            Touch(trace, tenantPrefix, traceId);
+        }
         StoredSpans += fragment.Spans;
 
         var keys = prepared.TagKeys;
@@ -134,10 +154,36 @@ internal sealed class BatchApplier : IDisposable
         {
             if (_writtenTagKeys.TryClaim(keys.Hash(i)))
             {
-                _batch.Put(_db.Index, keys.Key(i), default);
+                _indexPuts.Add(keys.Key(i), default);
             }
         }
         return true;
+    }
+
+    /// <summary>Remembers the summary key of a trace the batch changed; its summary is put once, at the end.</summary>
+    private void Touch(LiveTrace trace, byte[] tenantPrefix, ReadOnlySpan<byte> traceId)
+    {
+        var length = tenantPrefix.Length + 17;
+        if (_summaryKeysUsed + length > _summaryKeys.Length)
+        {
+            Array.Resize(ref _summaryKeys, Math.Max(_summaryKeys.Length * 2, _summaryKeysUsed + length));
+        }
+        length = LiveStoreKeys.WriteSummaryKey(_summaryKeys.AsSpan(_summaryKeysUsed), tenantPrefix, traceId);
+        _touched.Add((trace, _summaryKeysUsed, length));
+        _summaryKeysUsed += length;
+    }
+
+    private void StageSummaries()
+    {
+        foreach (var (trace, keyStart, keyLength) in _touched)
+        {
+            var summaryLength = trace.Summary.EncodedLength;
+            EnsureKeyCapacity(summaryLength);
+            trace.Summary.WriteTo(_key.AsSpan(0, summaryLength));
+            _indexPuts.Add(_summaryKeys.AsSpan(keyStart, keyLength), _key.AsSpan(0, summaryLength));
+        }
+        _touched.Clear();
+        _summaryKeysUsed = 0;
     }
 
     private TraceSummary ReadSummary(byte[] tenantPrefix, ReadOnlySpan<byte> traceId)

@@ -89,4 +89,7 @@ internal sealed class LiveTrace
     public required TraceSummary Summary;
     public long FirstSeenTicks;
     public long LastSeenTicks;
+
+    /// <summary>The applier's batch number that last staged this trace's summary (its summary is put once per batch).</summary>
+    public long StagedInBatch;
 }
