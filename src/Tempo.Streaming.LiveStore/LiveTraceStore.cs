@@ -280,6 +280,9 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
 
     internal long? ReadConsumedOffset(int partition) => _db.ReadConsumedOffset(_log.Topic, partition);
 
+    /// <summary>Tag-index keys recently written, by hash (the consumers' preparers skip building those).</summary>
+    internal WrittenKeyCache WrittenTagKeys => _applier.WrittenTagKeys;
+
     internal async Task ApplyAsync(PreparedBatch prepared, CancellationToken cancellationToken)
     {
         foreach (var skipped in prepared.Skipped)

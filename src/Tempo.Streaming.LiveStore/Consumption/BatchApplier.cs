@@ -50,6 +50,9 @@ internal sealed class BatchApplier : IDisposable
 
     public long StoredSpans { get; private set; }
 
+    /// <summary>The tag-index keys this applier wrote (recently; by hash): preparers skip building them.</summary>
+    public WrittenKeyCache WrittenTagKeys => _writtenTagKeys;
+
     public void Apply(PreparedBatch prepared, long nowTicks)
     {
         _batch.Clear();

@@ -38,7 +38,7 @@ internal sealed class PartitionConsumer
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var prepared = new PreparedBatch(Partition);
-        var preparer = new RecordPreparer();
+        var preparer = new RecordPreparer(_store.WrittenTagKeys);
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -19,12 +19,19 @@ internal sealed class RecordPreparer
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly FragmentIndexer _indexer = new();
-    private readonly TagKeyBuilder _tagKeys = new();
+    private readonly TagKeyBuilder _tagKeys;
     private readonly Dictionary<string, TenantKey> _tenants = new(StringComparer.Ordinal);
     private readonly List<(int Start, int Length)> _traces = [];
     private readonly List<(int Start, int Length)> _ids = [];
     private byte[] _lastTenantBytes = [];
     private TenantKey? _lastTenant;
+
+    /// <param name="writtenTagKeys">The store's record of tag-index keys already written: those are not built again
+    /// (null: every key is built).</param>
+    public RecordPreparer(WrittenKeyCache? writtenTagKeys)
+    {
+        _tagKeys = new TagKeyBuilder(writtenTagKeys);
+    }
 
     public void Prepare(IReadOnlyList<LogRecord> records, PreparedBatch batch)
     {

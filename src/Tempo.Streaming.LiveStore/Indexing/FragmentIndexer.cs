@@ -26,7 +26,7 @@ internal sealed class FragmentIndexer
     private readonly List<uint> _resourceMinutes = [];
     private readonly List<uint> _scopeMinutes = [];
 
-    private TagKeyBuilder Tags { get; set; } = new();
+    private TagKeyBuilder Tags { get; set; } = null!; // set by Index
 
     public int Spans { get; private set; }
 

@@ -13,16 +13,24 @@ namespace Tempo.Streaming.LiveStore.Indexing;
 /// value), appended to an <see cref="IndexKeys"/>. A value seen on many spans of one fragment repeats, so each
 /// occurrence is first hashed straight from the fragment's bytes and its key bytes are built only the first time:
 /// copying every occurrence before deduplicating was the largest cost of consumption. An occurrence with no value
-/// (attributes whose values are arrays, maps or bytes) records only the name. One instance per consumer; not
-/// thread-safe.
+/// (attributes whose values are arrays, maps or bytes) records only the name. Keys the store already wrote (its
+/// <see cref="WrittenKeyCache"/>) are not built at all: nearly every occurrence is a key written earlier in the same
+/// minute. One instance per consumer; not thread-safe.
 /// </summary>
 internal sealed class TagKeyBuilder
 {
     private readonly HashSet<ulong> _seen = [];
+    private readonly WrittenKeyCache? _written;
     private byte[] _key = new byte[1024];
     private IndexKeys _keys = new();
     private byte[] _tenantPrefix = [];
     private ulong _tenantSeed;
+
+    /// <param name="written">Keys not to build; null: build every key.</param>
+    public TagKeyBuilder(WrittenKeyCache? written)
+    {
+        _written = written;
+    }
 
     /// <summary>Starts a fragment of the tenant with key prefix <paramref name="tenantPrefix"/>; its keys go to <paramref name="keys"/>.</summary>
     public void Begin(byte[] tenantPrefix, ulong tenantSeed, IndexKeys keys)
@@ -67,7 +75,7 @@ internal sealed class TagKeyBuilder
         // The hashes cover what the keys hold (tenant, minute, scope, name, type, value), so the applier's cache of
         // written keys can use them too.
         var nameHash = KeyHash.Of(name, KeyHash.Mix(_tenantSeed, ((ulong)minute << 8) | (byte)scope));
-        if (_seen.Add(nameHash))
+        if (_seen.Add(nameHash) && _written?.Contains(nameHash) != true)
         {
             EnsureKeyCapacity(_tenantPrefix.Length + 6 + name.Length);
             var length = LiveStoreKeys.WriteTagNamePrefix(_key, _tenantPrefix, minute, scope);
@@ -81,7 +89,7 @@ internal sealed class TagKeyBuilder
         }
 
         var valueHash = KeyHash.Of(value, KeyHash.Mix(nameHash, (ulong)type));
-        if (_seen.Add(valueHash))
+        if (_seen.Add(valueHash) && _written?.Contains(valueHash) != true)
         {
             EnsureKeyCapacity(_tenantPrefix.Length + 9 + name.Length + value.Length);
             var length = LiveStoreKeys.WriteTagValuePrefix(_key, _tenantPrefix, minute, scope, name);

@@ -16,7 +16,7 @@ namespace Tempo.Streaming.LiveStore.Replay;
 /// </summary>
 internal sealed class ReplayRangeAccumulator
 {
-    private readonly RecordPreparer _preparer = new();
+    private readonly RecordPreparer _preparer = new(writtenTagKeys: null);
     private readonly PreparedBatch _batch;
     private readonly SortedDictionary<string, TenantFragments> _tenants = new(StringComparer.Ordinal);
 
