@@ -19,7 +19,7 @@ namespace Tempo.Streaming.LiveStore.Indexing;
 /// </summary>
 internal sealed class TagKeyBuilder
 {
-    private readonly HashSet<ulong> _seen = [];
+    private readonly HashFilter _seen = new();
     private readonly WrittenKeyCache? _written;
     private byte[] _key = new byte[1024];
     private IndexKeys _keys = new();
