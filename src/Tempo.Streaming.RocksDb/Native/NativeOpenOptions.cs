@@ -10,6 +10,8 @@ internal sealed class NativeOpenOptions : IDisposable
     private readonly OptionsHandle _options;
     private readonly OptionsHandle? _blobOptions;
     private readonly IReadOnlyCollection<string> _blobFamilies;
+    private readonly OptionsHandle? _bloomOptions;
+    private readonly IReadOnlyCollection<string> _bloomFamilies;
 
     internal NativeOpenOptions(RocksDbOptions options)
     {
@@ -69,6 +71,14 @@ internal sealed class NativeOpenOptions : IDisposable
             // cost more CPU than inline values did (measured at 150k spans/s). Values deleted together leave whole
             // files of garbage, and RocksDB drops a blob file once every value in it is garbage, without copying.
         }
+
+        _bloomFamilies = options.MemtableBloomFamilies;
+        if (_bloomFamilies.Count > 0)
+        {
+            _bloomOptions = _options.Copy();
+            RocksNative.rocksdb_options_set_memtable_prefix_bloom_size_ratio(_bloomOptions.Pointer, options.MemtableBloomRatio);
+            RocksNative.rocksdb_options_set_memtable_whole_key_filtering(_bloomOptions.Pointer, 1);
+        }
     }
 
     // RocksDB's default num_levels is 7; the last entry is the bottommost level.
@@ -90,10 +100,13 @@ internal sealed class NativeOpenOptions : IDisposable
 
     /// <summary>The options of column family <paramref name="name"/>; valid until <see cref="Dispose"/>.</summary>
     internal nint ForFamily(string name) =>
-        _blobOptions is not null && _blobFamilies.Contains(name, StringComparer.Ordinal) ? _blobOptions.Pointer : _options.Pointer;
+        _blobOptions is not null && _blobFamilies.Contains(name, StringComparer.Ordinal) ? _blobOptions.Pointer
+        : _bloomOptions is not null && _bloomFamilies.Contains(name, StringComparer.Ordinal) ? _bloomOptions.Pointer
+        : _options.Pointer;
 
     public void Dispose()
     {
+        _bloomOptions?.Dispose();
         _blobOptions?.Dispose();
         _options.Dispose();
     }

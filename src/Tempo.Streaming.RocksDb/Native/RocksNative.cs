@@ -23,6 +23,8 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_enable_blob_files(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_min_blob_size(nint options, ulong bytes);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_blob_compression_type(nint options, int compressionType);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_memtable_prefix_bloom_size_ratio(nint options, double ratio);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_memtable_whole_key_filtering(nint options, byte enabled);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_create_if_missing(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_create_missing_column_families(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_compression(nint options, int compressionType);
