@@ -51,6 +51,7 @@ public sealed partial class BlockWriter
             DedicatedColumns = block.DedicatedColumns,
             IngestRanges = block.IngestRanges,
         };
-        return await WriteBlockAsync(meta, traces, block.EstimatedTraces, cancellationToken).ConfigureAwait(false);
+        var rows = traces.Select(static trace => new SortedRow(trace.Id, VParquet4.EncodedTrace.Of(trace.Trace)));
+        return await WriteBlockAsync(meta, rows, block.EstimatedTraces, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,6 +12,9 @@ namespace Tempo.Streaming.Blocks.BlockFormat;
 /// <summary>One trace of a block being written, in the block's row order (ascending <see cref="Id"/>, one entry per ID).</summary>
 public readonly record struct SortedTrace(TraceId Id, Tempopb.Trace Trace);
 
+/// <summary>One row of a block being written: a trace as its encoded fragments (<see cref="EncodedTrace"/>), in row order.</summary>
+internal readonly record struct SortedRow(TraceId Id, EncodedTrace Trace);
+
 // The steps every block write shares, whatever produced its traces: encode data.parquet into a staging file, upload
 // it, the bloom shards and the index, then meta.json LAST.
 public sealed partial class BlockWriter
@@ -22,7 +25,7 @@ public sealed partial class BlockWriter
     /// order. <paramref name="estimatedTraces"/> sizes the bloom filter (an upper bound is fine: Tempo sizes a
     /// compacted block's filter from its inputs' object counts too).
     /// </summary>
-    private async Task<BlockWriteResult> WriteBlockAsync(BlockMeta meta, IAsyncEnumerable<SortedTrace> traces, long estimatedTraces,
+    private async Task<BlockWriteResult> WriteBlockAsync(BlockMeta meta, IAsyncEnumerable<SortedRow> traces, long estimatedTraces,
         CancellationToken cancellationToken)
     {
         var tenant = meta.TenantId;
@@ -88,7 +91,7 @@ public sealed partial class BlockWriter
     }
 
     /// <summary>Encodes the traces into <paramref name="output"/> (pure CPU and local file writes between the awaits of the source).</summary>
-    private async Task<BlockContents> WriteDataAsync(Stream output, BlockMeta meta, IAsyncEnumerable<SortedTrace> traces, long estimatedTraces,
+    private async Task<BlockContents> WriteDataAsync(Stream output, BlockMeta meta, IAsyncEnumerable<SortedRow> traces, long estimatedTraces,
         CancellationToken cancellationToken)
     {
         var rowWriter = new TraceRowWriter(meta.DedicatedColumns);

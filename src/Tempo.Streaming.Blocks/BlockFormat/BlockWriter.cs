@@ -82,7 +82,7 @@ public sealed partial class BlockWriter
         }
 
         var meta = NewLiveBlockMeta(tenant, blockId, dedicatedColumns, lineage);
-        var sorted = traces.Select(static entry => new SortedTrace(entry.Id, entry.Trace)).ToAsyncEnumerable();
+        var sorted = traces.Select(static entry => new SortedRow(entry.Id, EncodedTrace.Of(entry.Trace))).ToAsyncEnumerable();
         return await WriteBlockAsync(meta, sorted, traces.Count, cancellationToken).ConfigureAwait(false);
     }
 

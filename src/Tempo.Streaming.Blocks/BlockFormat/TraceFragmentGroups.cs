@@ -16,12 +16,15 @@ public interface ITraceFragmentGroups
     IEnumerable<IEnumerable<TraceFragment>> Groups();
 
     /// <summary>
-    /// The same groups as encoded <c>tempopb.Trace</c> bytes, fragment for fragment, when the source has them (a
-    /// memory valid until the enumeration moves on): <see cref="TraceGroupSurvey.Take"/> then counts without parsing.
-    /// Null: only parsed fragments.
+    /// The same groups as encoded <c>tempopb.Trace</c> bytes, fragment for fragment, when the source has them (the
+    /// memories of a group stay valid until the enumeration moves to the next group): the survey then counts and the
+    /// row writer writes without parsing (<see cref="VParquet4.EncodedTrace"/>). Null: only parsed fragments.
     /// </summary>
-    IEnumerable<IEnumerable<ReadOnlyMemory<byte>>>? EncodedGroups() => null;
+    IEnumerable<EncodedFragmentGroup>? EncodedGroups() => null;
 }
+
+/// <summary>One trace's encoded <c>tempopb.Trace</c> fragments in log order, and its trace ID as stored.</summary>
+public readonly record struct EncodedFragmentGroup(ReadOnlyMemory<byte> TraceId, IReadOnlyList<ReadOnlyMemory<byte>> Fragments);
 
 /// <summary>
 /// A first pass over <see cref="ITraceFragmentGroups"/>: what the block will hold, counted one trace at a time.
@@ -83,7 +86,7 @@ public sealed class TraceGroupSurvey
             var counter = new EncodedSpanCounter();
             foreach (var group in encoded)
             {
-                yield return counter.Count(group);
+                yield return counter.Count(group.Fragments);
             }
             yield break;
         }
@@ -100,32 +103,52 @@ public sealed class TraceGroupSurvey
         }
     }
 
-    /// <summary>The combined traces with spans, in ID order, read group by group.</summary>
-    internal IEnumerable<SortedTrace> Combined(ITraceFragmentGroups traces)
+    /// <summary>The traces with spans, in ID order, read group by group (encoded when the source has the bytes).</summary>
+    internal IEnumerable<SortedRow> Combined(ITraceFragmentGroups traces)
     {
         var padded = new byte[TraceId.Length];
         var ordinal = 0;
+        if (traces.EncodedGroups() is { } encoded)
+        {
+            foreach (var group in encoded)
+            {
+                if (NextGroupHasSpans(ref ordinal))
+                {
+                    yield return new SortedRow(PaddedId(group.TraceId.Span, padded), new EncodedTrace(group.Fragments));
+                }
+            }
+            yield break;
+        }
         foreach (var group in traces.Groups())
         {
-            if (ordinal >= _spansPerGroup.Count)
-            {
-                throw new InvalidOperationException("the trace groups changed between the survey and the write (more groups)");
-            }
-            if (_spansPerGroup[ordinal++] == 0)
+            if (!NextGroupHasSpans(ref ordinal))
             {
                 continue;
             }
             var fragments = group as IReadOnlyList<TraceFragment> ?? group.ToList();
             var combined = TraceFragmentCombiner.CombineOne(fragments)
                 ?? throw new InvalidOperationException("the trace groups changed between the survey and the write (a trace lost its spans)");
-            var traceId = fragments[0].TraceId.Span;
-            if (traceId.Length > TraceId.Length)
-            {
-                throw new ArgumentException($"trace ID of {traceId.Length} bytes; trace IDs are at most {TraceId.Length} bytes");
-            }
-            TraceId.PadTo16Bytes(traceId, padded);
-            yield return new SortedTrace(TraceId.FromBytes(padded), combined);
+            yield return new SortedRow(PaddedId(fragments[0].TraceId.Span, padded), EncodedTrace.Of(combined));
         }
+    }
+    /// <summary>Steps past the next group; false when it makes no row (no spans).</summary>
+    private bool NextGroupHasSpans(ref int ordinal)
+    {
+        if (ordinal >= _spansPerGroup.Count)
+        {
+            throw new InvalidOperationException("the trace groups changed between the survey and the write (more groups)");
+        }
+        return _spansPerGroup[ordinal++] > 0;
+    }
+
+    private static TraceId PaddedId(ReadOnlySpan<byte> traceId, byte[] padded)
+    {
+        if (traceId.Length > TraceId.Length)
+        {
+            throw new ArgumentException($"trace ID of {traceId.Length} bytes; trace IDs are at most {TraceId.Length} bytes");
+        }
+        TraceId.PadTo16Bytes(traceId, padded);
+        return TraceId.FromBytes(padded);
     }
 
     /// <summary>The same sample <see cref="DedicatedColumnSelector.Select{T}"/> draws from the list of combined traces.</summary>

@@ -1,5 +1,3 @@
-using Google.Protobuf.Collections;
-using OpenTelemetry.Proto.Common.V1;
 using Tempo.Streaming.Parquet;
 
 namespace Tempo.Streaming.Blocks.VParquet4;
@@ -25,10 +23,10 @@ internal sealed class AttributeWriter
     /// column: a value list no element uses (most lists hold strings only: no ints, doubles, bools or dropped values)
     /// is one bulk null per element (<see cref="ColumnWriter.WriteNulls"/>).
     /// </summary>
-    public int WriteList(ColumnWriter[] columns, VParquet4Columns.AttributeColumns list, RepeatedField<KeyValue>? attributes,
-        int[]? classes, int repetition)
+    public int WriteList(ColumnWriter[] columns, VParquet4Columns.AttributeColumns list, ReadOnlySpan<byte> bytes,
+        ReadOnlySpan<WireAttribute> items, int[]? classes, int repetition)
     {
-        var total = attributes?.Count ?? 0;
+        var total = items.Length;
         if (_attributes.Length < total)
         {
             var size = Math.Max(total, _attributes.Length * 2);
@@ -44,7 +42,7 @@ internal sealed class AttributeWriter
             {
                 continue;
             }
-            var type = TypeOf(attributes![i].Value);
+            var type = items[i].Type;
             _attributes[count] = i;
             _types[count] = type;
             _repetition[count] = (byte)(count == 0 ? repetition : list.Depth);
@@ -65,13 +63,13 @@ internal sealed class AttributeWriter
         var valueType = columns[list.ValueType];
         for (var k = 0; k < count; k++)
         {
-            key.WriteString(attributes![indexes[k]].Key, levels[k]);
+            key.WriteBytes(items[indexes[k]].Key(bytes), levels[k]);
             valueType.WriteInt32((int)types[k], levels[k]);
         }
-        WriteValues(columns[list.Value], list, attributes!, indexes, types, levels, used, AttributeValueType.String, AttributeValueType.StringArray);
-        WriteValues(columns[list.ValueInt], list, attributes!, indexes, types, levels, used, AttributeValueType.Int, AttributeValueType.IntArray);
-        WriteValues(columns[list.ValueDouble], list, attributes!, indexes, types, levels, used, AttributeValueType.Double, AttributeValueType.DoubleArray);
-        WriteValues(columns[list.ValueBool], list, attributes!, indexes, types, levels, used, AttributeValueType.Bool, AttributeValueType.BoolArray);
+        WriteValues(columns[list.Value], list, bytes, items, indexes, types, levels, used, AttributeValueType.String, AttributeValueType.StringArray);
+        WriteValues(columns[list.ValueInt], list, bytes, items, indexes, types, levels, used, AttributeValueType.Int, AttributeValueType.IntArray);
+        WriteValues(columns[list.ValueDouble], list, bytes, items, indexes, types, levels, used, AttributeValueType.Double, AttributeValueType.DoubleArray);
+        WriteValues(columns[list.ValueBool], list, bytes, items, indexes, types, levels, used, AttributeValueType.Bool, AttributeValueType.BoolArray);
 
         var dropped = columns[list.ValueDropped];
         if ((used & (1 << (int)AttributeValueType.NotSupported)) == 0)
@@ -84,7 +82,7 @@ internal sealed class AttributeWriter
         {
             if (types[k] == AttributeValueType.NotSupported)
             {
-                dropped.WriteString(TraceRowWriter.UnsupportedJson(attributes![indexes[k]].Value), levels[k]);
+                dropped.WriteString(items[indexes[k]].UnsupportedJson(bytes), levels[k]);
                 unsupported++;
             }
             else
@@ -100,8 +98,8 @@ internal sealed class AttributeWriter
     /// is a one-element list, an array's elements repeat at the value list's depth (the first at the attribute's
     /// level), every other element's list is empty (a null defined at the element).
     /// </summary>
-    private static void WriteValues(ColumnWriter column, VParquet4Columns.AttributeColumns list, RepeatedField<KeyValue> attributes,
-        ReadOnlySpan<int> indexes, ReadOnlySpan<AttributeValueType> types, ReadOnlySpan<byte> levels, int used,
+    private static void WriteValues(ColumnWriter column, VParquet4Columns.AttributeColumns list, ReadOnlySpan<byte> bytes,
+        ReadOnlySpan<WireAttribute> items, ReadOnlySpan<int> indexes, ReadOnlySpan<AttributeValueType> types, ReadOnlySpan<byte> levels, int used,
         AttributeValueType scalar, AttributeValueType array)
     {
         var defined = list.Depth;
@@ -113,31 +111,14 @@ internal sealed class AttributeWriter
         for (var k = 0; k < types.Length; k++)
         {
             var type = types[k];
-            var value = attributes[indexes[k]].Value;
+            ref readonly var item = ref items[indexes[k]];
             if (type == scalar)
             {
-                switch (type)
-                {
-                    case AttributeValueType.String: column.WriteString(value.StringValue, levels[k]); break;
-                    case AttributeValueType.Int: column.WriteInt64(value.IntValue, levels[k]); break;
-                    case AttributeValueType.Double: column.WriteDouble(value.DoubleValue, levels[k]); break;
-                    default: column.WriteBoolean(value.BoolValue, levels[k]); break;
-                }
+                WriteScalar(column, bytes, item, levels[k]);
             }
-            else if (type == array && value.ArrayValue?.Values is { Count: > 0 } values)
+            else if (type == array && WriteArray(column, bytes, item, levels[k], defined + 1))
             {
-                for (var i = 0; i < values.Count; i++)
-                {
-                    var item = values[i];
-                    var level = i == 0 ? levels[k] : defined + 1;
-                    switch (type)
-                    {
-                        case AttributeValueType.StringArray: column.WriteString(item.StringValue, level); break;
-                        case AttributeValueType.IntArray: column.WriteInt64(item.IntValue, level); break;
-                        case AttributeValueType.DoubleArray: column.WriteDouble(item.DoubleValue, level); break;
-                        default: column.WriteBoolean(item.BoolValue, level); break;
-                    }
-                }
+                continue;
             }
             else
             {
@@ -146,43 +127,35 @@ internal sealed class AttributeWriter
         }
     }
 
-    /// <summary>The ValueType Tempo gives <paramref name="value"/>; arrays are checked for one element type.</summary>
-    public static AttributeValueType TypeOf(AnyValue? value)
+    private static void WriteScalar(ColumnWriter column, ReadOnlySpan<byte> bytes, in WireAttribute value, int level)
     {
-        switch (value?.ValueCase ?? AnyValue.ValueOneofCase.None)
+        switch (value.Case)
         {
-            case AnyValue.ValueOneofCase.StringValue:
-                return AttributeValueType.String;
-            case AnyValue.ValueOneofCase.IntValue:
-                return AttributeValueType.Int;
-            case AnyValue.ValueOneofCase.DoubleValue:
-                return AttributeValueType.Double;
-            case AnyValue.ValueOneofCase.BoolValue:
-                return AttributeValueType.Bool;
-            case AnyValue.ValueOneofCase.ArrayValue:
-                var values = value!.ArrayValue?.Values;
-                if (values is null || values.Count == 0)
-                {
-                    return AttributeValueType.StringArray;
-                }
-                var elementCase = values[0]?.ValueCase ?? AnyValue.ValueOneofCase.None;
-                for (var i = 1; i < values.Count; i++)
-                {
-                    if ((values[i]?.ValueCase ?? AnyValue.ValueOneofCase.None) != elementCase)
-                    {
-                        return AttributeValueType.NotSupported;
-                    }
-                }
-                return elementCase switch
-                {
-                    AnyValue.ValueOneofCase.StringValue => AttributeValueType.StringArray,
-                    AnyValue.ValueOneofCase.IntValue => AttributeValueType.IntArray,
-                    AnyValue.ValueOneofCase.DoubleValue => AttributeValueType.DoubleArray,
-                    AnyValue.ValueOneofCase.BoolValue => AttributeValueType.BoolArray,
-                    _ => AttributeValueType.NotSupported,
-                };
-            default:
-                return AttributeValueType.NotSupported;
+            case 1: column.WriteBytes(value.StringValue(bytes), level); break;
+            case 3: column.WriteInt64(value.Int, level); break;
+            case 4: column.WriteDouble(value.Double, level); break;
+            default: column.WriteBoolean(value.Bool, level); break;
         }
+    }
+
+    /// <summary>The elements of a typed array attribute; false when it has none (its list is then empty).</summary>
+    private static bool WriteArray(ColumnWriter column, ReadOnlySpan<byte> bytes, in WireAttribute attribute, int firstLevel, int nextLevel)
+    {
+        var written = false;
+        var element = default(WireAttribute);
+        var array = new Core.Wire.ProtoReader(bytes, attribute.ValueStart, attribute.ValueStart + attribute.ValueLength, "ArrayValue");
+        while (array.TryReadTag(out var field, out var wireType))
+        {
+            if (field != 1 || wireType != Core.Wire.WireType.LengthDelimited)
+            {
+                array.Skip(field, wireType);
+                continue;
+            }
+            var (start, length) = array.ReadLengthDelimited(field);
+            WireAttribute.ReadAnyValue(bytes, start, start + length, ref element);
+            WriteScalar(column, bytes, element, written ? nextLevel : firstLevel);
+            written = true;
+        }
+        return written;
     }
 }

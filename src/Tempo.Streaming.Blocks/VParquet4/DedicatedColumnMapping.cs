@@ -19,7 +19,13 @@ public sealed class DedicatedColumnMapping
     // Small (≤ 10 entries): a linear scan with ordinal comparison beats hashing for the usual 0–5 names.
     private readonly string[] _names;
 
-    private DedicatedColumnMapping(string[] names) => _names = names;
+    private readonly byte[][] _utf8Names;
+
+    private DedicatedColumnMapping(string[] names)
+    {
+        _names = names;
+        _utf8Names = Array.ConvertAll(names, System.Text.Encoding.UTF8.GetBytes);
+    }
 
     /// <summary>An empty mapping (no dedicated columns).</summary>
     public static DedicatedColumnMapping None { get; } = new([]);
@@ -57,6 +63,20 @@ public sealed class DedicatedColumnMapping
         for (var i = 0; i < names.Length; i++)
         {
             if (string.Equals(names[i], key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The spare column index (0-based) holding the attribute with UTF-8 key <paramref name="key"/>, or -1.</summary>
+    public int IndexOf(ReadOnlySpan<byte> key)
+    {
+        var names = _utf8Names;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (key.SequenceEqual(names[i]))
             {
                 return i;
             }

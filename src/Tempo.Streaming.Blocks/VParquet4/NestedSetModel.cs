@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
-using OpenTelemetry.Proto.Trace.V1;
-using Span = OpenTelemetry.Proto.Trace.V1.Span;
+using SpanEntry = Tempo.Streaming.Blocks.VParquet4.WireTraceLayout.SpanEntry;
 
 namespace Tempo.Streaming.Blocks.VParquet4;
 
@@ -22,8 +20,8 @@ namespace Tempo.Streaming.Blocks.VParquet4;
 /// </summary>
 internal sealed class NestedSetModel
 {
-    private const int SpanKindServer = (int)Span.Types.SpanKind.Server;
-    private const int SpanKindClient = (int)Span.Types.SpanKind.Client;
+    private const int SpanKindServer = (int)OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Server;
+    private const int SpanKindClient = (int)OpenTelemetry.Proto.Trace.V1.Span.Types.SpanKind.Client;
 
     private int[] _left = new int[64];
     private int[] _right = new int[64];
@@ -50,7 +48,7 @@ internal sealed class NestedSetModel
     /// Assigns the values for <paramref name="spans"/>[0..<paramref name="count"/>) (the trace's spans in row order)
     /// and returns true when the spans form connected trees (Tempo's data-quality "connected" flag).
     /// </summary>
-    public bool Assign(Span[] spans, int count)
+    public bool Assign(SpanEntry[] spans, int count)
     {
         EnsureCapacity(count);
         Array.Clear(_left, 0, count);
@@ -68,17 +66,16 @@ internal sealed class NestedSetModel
         var tooManyDuplicates = false;
         for (var i = 0; i < count; i++)
         {
-            var span = spans[i];
-            if (span.ParentSpanId.IsEmpty)
+            if (!spans[i].HasParent)
             {
                 _roots[rootCount++] = i;
             }
 
-            var slot = FindSlot(KeyOf(span.SpanId.Span), mask);
+            var slot = FindSlot(spans[i].IdKey, mask);
             switch (_slotCount[slot]++)
             {
                 case 0:
-                    _slotKey[slot] = KeyOf(span.SpanId.Span);
+                    _slotKey[slot] = spans[i].IdKey;
                     _slotFirst[slot] = i;
                     break;
                 case 1:
@@ -101,13 +98,12 @@ internal sealed class NestedSetModel
         for (var i = 0; i < count; i++)
         {
             _parentNode[i] = -1;
-            var span = spans[i];
-            if (span.ParentSpanId.IsEmpty)
+            if (!spans[i].HasParent)
             {
                 continue;
             }
 
-            var parent = FindParent(spans, span, mask);
+            var parent = FindParent(spans, spans[i], mask);
             if (parent < 0)
             {
                 connected = false;
@@ -155,21 +151,20 @@ internal sealed class NestedSetModel
         return connected;
     }
 
-    private int FindParent(Span[] spans, Span span, int mask)
+    private int FindParent(SpanEntry[] spans, in SpanEntry span, int mask)
     {
-        var key = KeyOf(span.ParentSpanId.Span);
-        var slot = FindSlot(key, mask);
+        var slot = FindSlot(span.ParentKey, mask);
         switch (_slotCount[slot])
         {
             case 1:
                 return _slotFirst[slot];
             case 2:
-                var kindWant = (int)span.Kind == SpanKindServer ? SpanKindClient : SpanKindServer;
-                if ((int)spans[_slotFirst[slot]].Kind == kindWant)
+                var kindWant = span.Kind == SpanKindServer ? SpanKindClient : SpanKindServer;
+                if (spans[_slotFirst[slot]].Kind == kindWant)
                 {
                     return _slotFirst[slot];
                 }
-                return (int)spans[_slotSecond[slot]].Kind == kindWant ? _slotSecond[slot] : -1;
+                return spans[_slotSecond[slot]].Kind == kindWant ? _slotSecond[slot] : -1;
             default:
                 return -1;
         }
@@ -183,34 +178,6 @@ internal sealed class NestedSetModel
             slot = (slot + 1) & mask;
         }
         return slot;
-    }
-
-    /// <summary>
-    /// Tempo compares span IDs as uint64 (<c>util.SpanIDToUint64</c>): 8-byte IDs big-endian; shorter IDs are read as
-    /// left-padded; longer ones are folded with FNV-1a (they are invalid OTLP and only need a stable key).
-    /// </summary>
-    private static ulong KeyOf(ReadOnlySpan<byte> id)
-    {
-        if (id.Length == 8)
-        {
-            return BinaryPrimitives.ReadUInt64BigEndian(id);
-        }
-        if (id.Length < 8)
-        {
-            ulong value = 0;
-            foreach (var b in id)
-            {
-                value = (value << 8) | b;
-            }
-            return value;
-        }
-
-        var hash = 14695981039346656037UL;
-        foreach (var b in id)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-        return hash;
     }
 
     private static ulong Mix(ulong key)

@@ -1,6 +1,3 @@
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Trace.V1;
-
 namespace Tempo.Streaming.Blocks.VParquet4;
 
 /// <summary>
@@ -10,7 +7,10 @@ namespace Tempo.Streaming.Blocks.VParquet4;
 /// </summary>
 internal sealed class ServiceStatsTally
 {
-    private string[] _names = new string[8];
+    private const int StatusCodeError = (int)OpenTelemetry.Proto.Trace.V1.Status.Types.StatusCode.Error;
+
+    private byte[][] _names = new byte[8][];
+    private int[] _nameLengths = new int[8];
     private uint[] _spans = new uint[8];
     private uint[] _errors = new uint[8];
 
@@ -19,13 +19,12 @@ internal sealed class ServiceStatsTally
 
     public void Reset() => Count = 0;
 
-    /// <summary>The slot of <paramref name="batch"/>'s service, added with zero counts when it is new.</summary>
-    public int SlotOf(ResourceSpans batch)
+    /// <summary>The slot of service <paramref name="serviceName"/> (UTF-8), added with zero counts when it is new.</summary>
+    public int SlotOf(ReadOnlySpan<byte> serviceName)
     {
-        var serviceName = ServiceNameOf(batch);
         for (var i = 0; i < Count; i++)
         {
-            if (string.Equals(_names[i], serviceName, StringComparison.Ordinal))
+            if (Name(i).SequenceEqual(serviceName))
             {
                 return i;
             }
@@ -33,47 +32,35 @@ internal sealed class ServiceStatsTally
         if (Count == _names.Length)
         {
             Array.Resize(ref _names, Count * 2);
+            Array.Resize(ref _nameLengths, Count * 2);
             Array.Resize(ref _spans, Count * 2);
             Array.Resize(ref _errors, Count * 2);
         }
-        _names[Count] = serviceName;
+        // the name buffers are reused across traces and only grow
+        if (_names[Count] is not { } buffer || buffer.Length < serviceName.Length)
+        {
+            _names[Count] = buffer = new byte[Math.Max(serviceName.Length, 32)];
+        }
+        serviceName.CopyTo(buffer);
+        _nameLengths[Count] = serviceName.Length;
         _spans[Count] = 0;
         _errors[Count] = 0;
         return Count++;
     }
 
-    /// <summary>Counts <paramref name="span"/> for the service in <paramref name="slot"/>.</summary>
-    public void Add(int slot, Span span)
+    /// <summary>Counts a span with status code <paramref name="statusCode"/> for the service in <paramref name="slot"/>.</summary>
+    public void Add(int slot, int statusCode)
     {
         _spans[slot]++;
-        if (span.Status is { Code: Status.Types.StatusCode.Error })
+        if (statusCode == StatusCodeError)
         {
             _errors[slot]++;
         }
     }
 
-    public string Name(int slot) => _names[slot];
+    public ReadOnlySpan<byte> Name(int slot) => _names[slot].AsSpan(0, _nameLengths[slot]);
 
     public int SpanCount(int slot) => unchecked((int)_spans[slot]);
 
     public int ErrorCount(int slot) => unchecked((int)_errors[slot]);
-
-    /// <summary>The resource's ServiceName column value: the last string <c>service.name</c>, else empty.</summary>
-    private static string ServiceNameOf(ResourceSpans batch)
-    {
-        var attributes = batch.Resource?.Attributes;
-        if (attributes is null)
-        {
-            return "";
-        }
-        var name = "";
-        for (var i = 0; i < attributes.Count; i++)
-        {
-            if (attributes[i].Key == WellKnownKeys.ServiceName && attributes[i].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
-            {
-                name = attributes[i].Value.StringValue;
-            }
-        }
-        return name;
-    }
 }

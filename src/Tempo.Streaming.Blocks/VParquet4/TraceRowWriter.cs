@@ -1,10 +1,6 @@
-using Google.Protobuf;
-using Google.Protobuf.Collections;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Trace.V1;
 using Tempo.Streaming.Blocks.Meta;
+using Tempo.Streaming.Core.Wire;
 using Tempo.Streaming.Parquet;
-using Span = OpenTelemetry.Proto.Trace.V1.Span;
 using Trace = Tempo.Streaming.Tempopb.Trace;
 
 namespace Tempo.Streaming.Blocks.VParquet4;
@@ -15,9 +11,11 @@ namespace Tempo.Streaming.Blocks.VParquet4;
 public readonly record struct TraceRowSummary(ulong StartTimeUnixNano, ulong EndTimeUnixNano, int SpanCount, bool Connected, bool HasRoot);
 
 /// <summary>
-/// Writes one <c>tempopb.Trace</c> as one vParquet4 row straight into the column writers (the block writer's hot
-/// path): the levels of every column are constants of the schema's nesting (<see cref="VParquet4Columns"/>), so the
-/// row is shredded in one pass over the spans without an intermediate object tree and without the generic
+/// Writes one trace as one vParquet4 row straight into the column writers (the block writer's hot path), reading the
+/// encoded <c>tempopb.Trace</c> fragments (<see cref="EncodedTrace"/>, laid out by <see cref="WireTraceLayout"/>)
+/// instead of parsed objects: strings go from the protobuf bytes to the columns as the UTF-8 they already are, and
+/// nothing is allocated per span. The levels of every column are constants of the schema's nesting
+/// (<see cref="VParquet4Columns"/>), so the row is shredded in one pass over the spans without the generic
 /// <see cref="RecordWriter"/>'s field tracking and missing-field walks. The output is byte for byte what shredding
 /// the same row through <see cref="RecordWriter"/> gives (a test compares whole files). The mapping is Tempo's
 /// <c>traceToParquet</c> (vparquet4/schema.go):
@@ -43,18 +41,21 @@ public sealed class TraceRowWriter
     private const int Generic = -1;
     private const int DedicatedBase = 100;
 
-    private static readonly JsonFormatter UnsupportedValueJson = new(JsonFormatter.Settings.Default);
+    private static ReadOnlySpan<byte> ServiceNameKey => "service.name"u8;
+    private static ReadOnlySpan<byte> HttpMethodKey => "http.method"u8;
+    private static ReadOnlySpan<byte> HttpUrlKey => "http.url"u8;
+    private static ReadOnlySpan<byte> HttpStatusCodeKey => "http.status_code"u8;
 
     private readonly DedicatedColumnMapping _resourceColumns;
     private readonly DedicatedColumnMapping _spanColumns;
+    private readonly WireTraceLayout _layout = new();
     private readonly NestedSetModel _nestedSet = new();
     private readonly AttributeWriter _attributeWriter = new();
+    private readonly WireAttributeList _otherAttributes = new();
 
     // the column writers of the record writer last written to (they belong to its file writer and outlive row groups)
     private RecordWriter? _writer;
     private ColumnWriter[] _columns = [];
-
-    private Span[] _spans = new Span[64];
 
     // Repetition level of each span's first entry, and whether every resource has scopes and every scope spans: then
     // the span-level columns get exactly one entry per span at these levels, and a column with no value in the whole
@@ -64,7 +65,10 @@ public sealed class TraceRowWriter
     private bool _anyEvents;
     private bool _anyLinks;
     private byte[] _resourceRepetition = new byte[8];
+    private int[] _resourceService = new int[8]; // ServiceStats slot of each resource group
     private int[] _attributeClass = new int[32];
+    private (int Start, int Length)[] _events = new (int, int)[8];
+    private (int Start, int Length)[] _links = new (int, int)[8];
     private readonly ServiceStatsTally _services = new();
     private int _spanIndex;
 
@@ -76,32 +80,35 @@ public sealed class TraceRowWriter
     }
 
     /// <summary>Writes <paramref name="trace"/> (all spans of trace <paramref name="traceId"/>) as the next row.</summary>
-    public TraceRowSummary Write(RecordWriter writer, ReadOnlySpan<byte> traceId, Trace trace)
+    public TraceRowSummary Write(RecordWriter writer, ReadOnlySpan<byte> traceId, Trace trace) =>
+        Write(writer, traceId, EncodedTrace.Of(trace));
+
+    /// <summary>Writes the combined fragments of <paramref name="trace"/> (trace <paramref name="traceId"/>) as the next row.</summary>
+    public TraceRowSummary Write(RecordWriter writer, ReadOnlySpan<byte> traceId, EncodedTrace trace)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(trace);
         var columns = ColumnsOf(writer);
+        var layout = _layout;
+        layout.Load(trace);
 
-        var spanCount = CollectSpans(trace, out var start, out var end, out var rootSpan, out var rootResource);
-        var connected = _nestedSet.Assign(_spans, spanCount);
+        var spanCount = CollectSpans(out var start, out var end, out var rootSpan);
+        var connected = _nestedSet.Assign(layout.Spans, spanCount);
 
-        WriteTraceLevel(columns, traceId, start, end, rootSpan, rootResource);
-        WriteBulkNulls(columns, trace.ResourceSpans.Count, spanCount);
+        WriteTraceLevel(columns, traceId, start, end, rootSpan);
+        WriteBulkNulls(columns, layout.ResourceCount, spanCount);
 
         _spanIndex = 0;
-        var batches = trace.ResourceSpans;
-        if (batches.Count == 0)
+        if (layout.ResourceCount == 0)
         {
             Nulls(columns, VParquet4Columns.ResourceSpans, VParquet4Columns.ResourceDepth - 1, 0);
         }
-        for (var i = 0; i < batches.Count; i++)
+        for (var i = 0; i < layout.ResourceCount; i++)
         {
-            WriteResourceSpans(columns, batches[i], i == 0 ? 0 : VParquet4Columns.ResourceDepth);
+            WriteResourceSpans(columns, i, i == 0 ? 0 : VParquet4Columns.ResourceDepth);
         }
         writer.CountDirectRecord();
-
-        Array.Clear(_spans, 0, spanCount);
-        return new TraceRowSummary(start, end, spanCount, connected, rootSpan is not null);
+        return new TraceRowSummary(start, end, spanCount, connected, rootSpan >= 0);
     }
 
     private ColumnWriter[] ColumnsOf(RecordWriter writer)
@@ -119,60 +126,60 @@ public sealed class TraceRowWriter
         return _columns;
     }
 
-    /// <summary>Flattens the spans into row order and computes the trace-level facts and service stats.</summary>
-    private int CollectSpans(Trace trace, out ulong start, out ulong end, out Span? rootSpan, out ResourceSpans? rootResource)
+    /// <summary>The spans' repetition levels, the trace-level facts and the service stats (root: the last span without a parent, or -1).</summary>
+    private int CollectSpans(out ulong start, out ulong end, out int rootSpan)
     {
+        var layout = _layout;
         start = 0;
         end = 0;
-        rootSpan = null;
-        rootResource = null;
+        rootSpan = -1;
         _services.Reset();
-        var count = 0;
-        var batches = trace.ResourceSpans;
-        var oneEntryPerSpan = batches.Count > 0;
+        var count = layout.SpanCount;
+        if (_spanRepetition.Length < count)
+        {
+            _spanRepetition = new byte[Math.Max(count, _spanRepetition.Length * 2)];
+        }
+        if (_resourceService.Length < layout.ResourceCount)
+        {
+            _resourceService = new int[Math.Max(layout.ResourceCount, _resourceService.Length * 2)];
+        }
+        var oneEntryPerSpan = layout.ResourceCount > 0;
         var anyEvents = false;
         var anyLinks = false;
-        for (var b = 0; b < batches.Count; b++)
+        for (var b = 0; b < layout.ResourceCount; b++)
         {
-            var batch = batches[b];
-            var stats = _services.SlotOf(batch);
-            var scopes = batch.ScopeSpans;
-            oneEntryPerSpan &= scopes.Count > 0;
-            for (var s = 0; s < scopes.Count; s++)
+            ref readonly var resource = ref layout.Resources[b];
+            var slot = _services.SlotOf(ServiceName(resource));
+            _resourceService[b] = slot;
+            oneEntryPerSpan &= resource.ScopeCount > 0;
+            for (var s = 0; s < resource.ScopeCount; s++)
             {
-                var spans = scopes[s].Spans;
-                oneEntryPerSpan &= spans.Count > 0;
-                for (var i = 0; i < spans.Count; i++)
+                ref readonly var scope = ref layout.Scopes[resource.FirstScope + s];
+                oneEntryPerSpan &= scope.SpanCount > 0;
+                for (var i = 0; i < scope.SpanCount; i++)
                 {
-                    var span = spans[i];
-                    if (count == _spans.Length)
-                    {
-                        Array.Resize(ref _spans, _spans.Length * 2);
-                        Array.Resize(ref _spanRepetition, _spans.Length);
-                    }
+                    var index = scope.FirstSpan + i;
+                    ref readonly var span = ref layout.Spans[index];
                     // the span starts the row, its resource, its scope, or repeats in its scope's list
-                    _spanRepetition[count] = (byte)(i > 0 ? VParquet4Columns.SpanDepth
+                    _spanRepetition[index] = (byte)(i > 0 ? VParquet4Columns.SpanDepth
                         : s > 0 ? VParquet4Columns.ScopeDepth
                         : b > 0 ? VParquet4Columns.ResourceDepth : 0);
-                    _spans[count++] = span;
-                    anyEvents |= span.Events.Count > 0;
-                    anyLinks |= span.Links.Count > 0;
+                    anyEvents |= span.HasEvents;
+                    anyLinks |= span.HasLinks;
 
-                    if (start == 0 || span.StartTimeUnixNano < start)
+                    if (start == 0 || span.StartNanos < start)
                     {
-                        start = span.StartTimeUnixNano;
+                        start = span.StartNanos;
                     }
-                    if (span.EndTimeUnixNano > end)
+                    if (span.EndNanos > end)
                     {
-                        end = span.EndTimeUnixNano;
+                        end = span.EndNanos;
                     }
-                    if (span.ParentSpanId.IsEmpty)
+                    if (!span.HasParent)
                     {
-                        rootSpan = span;
-                        rootResource = batch;
+                        rootSpan = index;
                     }
-
-                    _services.Add(stats, span);
+                    _services.Add(slot, span.StatusCode);
                 }
             }
         }
@@ -181,6 +188,26 @@ public sealed class TraceRowWriter
         _anyLinks = anyLinks;
         return count;
     }
+
+    /// <summary>The resource's ServiceName column value: the last string <c>service.name</c>, else empty.</summary>
+    private ReadOnlySpan<byte> ServiceName(in WireTraceLayout.ResourceGroup resource)
+    {
+        var bytes = _layout.Fragment(resource.Fragment);
+        var attributes = AttributesOf(resource);
+        ReadOnlySpan<byte> name = default;
+        for (var i = 0; i < attributes.Length; i++)
+        {
+            ref readonly var attribute = ref attributes[i];
+            if (attribute.Case == 1 && attribute.Key(bytes).SequenceEqual(ServiceNameKey))
+            {
+                name = attribute.StringValue(bytes);
+            }
+        }
+        return name;
+    }
+
+    private ReadOnlySpan<WireAttribute> AttributesOf(in WireTraceLayout.ResourceGroup resource) =>
+        _layout.Attributes.AsSpan(resource.FirstAttribute, resource.AttributeCount);
 
     /// <summary>
     /// The columns that hold no value anywhere in the trace, in bulk: the unassigned dedicated columns (one null per
@@ -236,8 +263,7 @@ public sealed class TraceRowWriter
         }
     }
 
-    private void WriteTraceLevel(ColumnWriter[] columns, ReadOnlySpan<byte> traceId, ulong start, ulong end, Span? rootSpan,
-        ResourceSpans? rootResource)
+    private void WriteTraceLevel(ColumnWriter[] columns, ReadOnlySpan<byte> traceId, ulong start, ulong end, int rootSpan)
     {
         Span<byte> id = stackalloc byte[Core.Ids.TraceId.Length];
         Core.Ids.TraceId.PadTo16Bytes(traceId, id);
@@ -250,23 +276,28 @@ public sealed class TraceRowWriter
         columns[VParquet4Columns.EndTimeUnixNano].WriteInt64(unchecked((long)end));
         columns[VParquet4Columns.DurationNano].WriteInt64(unchecked((long)(end - start)));
 
-        var rootServiceName = "";
-        var rootSpanName = "";
-        if (rootSpan is not null && rootResource?.Resource is { } resource)
+        ReadOnlySpan<byte> rootServiceName = default;
+        ReadOnlySpan<byte> rootSpanName = default;
+        if (rootSpan >= 0 && _layout.Resources[_layout.Spans[rootSpan].Resource].ResourceLength >= 0)
         {
-            rootSpanName = rootSpan.Name;
-            var attributes = resource.Attributes;
-            for (var i = 0; i < attributes.Count; i++)
+            ref readonly var group = ref _layout.Resources[_layout.Spans[rootSpan].Resource];
+            var bytes = _layout.Fragment(group.Fragment);
+            ref readonly var span = ref _layout.Spans[rootSpan];
+            rootSpanName = bytes.Slice(span.NameStart, span.NameLength);
+            // the first service.name attribute decides: its string value, or empty when it holds another type
+            var attributes = AttributesOf(group);
+            for (var i = 0; i < attributes.Length; i++)
             {
-                if (attributes[i].Key == WellKnownKeys.ServiceName)
+                ref readonly var attribute = ref attributes[i];
+                if (attribute.Key(bytes).SequenceEqual(ServiceNameKey))
                 {
-                    rootServiceName = attributes[i].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue ? attributes[i].Value.StringValue : "";
+                    rootServiceName = attribute.Case == 1 ? attribute.StringValue(bytes) : default;
                     break;
                 }
             }
         }
-        columns[VParquet4Columns.RootServiceName].WriteString(rootServiceName);
-        columns[VParquet4Columns.RootSpanName].WriteString(rootSpanName);
+        columns[VParquet4Columns.RootServiceName].WriteBytes(rootServiceName);
+        columns[VParquet4Columns.RootSpanName].WriteBytes(rootSpanName);
 
         // The MAP's repeated key_value group, one entry per service: the first starts the row, the others repeat at 1.
         if (_services.Count == 0)
@@ -276,53 +307,53 @@ public sealed class TraceRowWriter
         for (var i = 0; i < _services.Count; i++)
         {
             var repetition = i == 0 ? 0 : 1;
-            columns[VParquet4Columns.ServiceStatsKey].WriteString(_services.Name(i), repetition);
+            columns[VParquet4Columns.ServiceStatsKey].WriteBytes(_services.Name(i), repetition);
             columns[VParquet4Columns.ServiceStatsSpanCount].WriteInt32(_services.SpanCount(i), repetition);
             columns[VParquet4Columns.ServiceStatsErrorCount].WriteInt32(_services.ErrorCount(i), repetition);
         }
     }
 
     /// <summary>One rs element; its entries start at <paramref name="repetition"/>.</summary>
-    private void WriteResourceSpans(ColumnWriter[] columns, ResourceSpans batch, int repetition)
+    private void WriteResourceSpans(ColumnWriter[] columns, int index, int repetition)
     {
-        WriteResource(columns, batch.Resource, repetition);
+        ref readonly var group = ref _layout.Resources[index];
+        var bytes = _layout.Fragment(group.Fragment);
+        WriteResource(columns, bytes, group, repetition);
 
-        var scopes = batch.ScopeSpans;
-        if (scopes.Count == 0)
+        if (group.ScopeCount == 0)
         {
             Nulls(columns, VParquet4Columns.ScopeSpans, VParquet4Columns.ScopeDepth - 1, repetition);
         }
-        for (var i = 0; i < scopes.Count; i++)
+        for (var i = 0; i < group.ScopeCount; i++)
         {
-            WriteScopeSpans(columns, scopes[i], i == 0 ? repetition : VParquet4Columns.ScopeDepth);
+            WriteScopeSpans(columns, bytes, group.FirstScope + i, i == 0 ? repetition : VParquet4Columns.ScopeDepth);
         }
     }
 
-    private void WriteResource(ColumnWriter[] columns, OpenTelemetry.Proto.Resource.V1.Resource? resource, int repetition)
+    private void WriteResource(ColumnWriter[] columns, ReadOnlySpan<byte> bytes, in WireTraceLayout.ResourceGroup group, int repetition)
     {
         const int defined = VParquet4Columns.ResourceDepth;
-        RepeatedField<KeyValue>? attributes = resource?.Attributes;
-        var attributeCount = attributes?.Count ?? 0;
+        var items = AttributesOf(group);
+        var attributeCount = items.Length;
         var classes = ClassScratch(attributeCount);
 
         // Classify first: a key seen twice keeps its last value in its column (Tempo overwrites the column pointer).
         var serviceName = -1;
         for (var i = 0; i < attributeCount; i++)
         {
-            var attribute = attributes![i];
             classes[i] = Generic;
-            if (attribute.Value?.ValueCase != AnyValue.ValueOneofCase.StringValue)
+            if (items[i].Case != 1)
             {
                 continue;
             }
-            var key = attribute.Key;
-            if (key == WellKnownKeys.ServiceName)
+            var key = items[i].Key(bytes);
+            if (key.SequenceEqual(ServiceNameKey))
             {
                 classes[i] = 0;
                 serviceName = i;
                 continue;
             }
-            var wellKnown = Array.IndexOf(WellKnownKeys.ResourceOptional, key);
+            var wellKnown = WellKnownKeys.ResourceOptionalIndex(key);
             if (wellKnown >= 0)
             {
                 classes[i] = 1 + wellKnown;
@@ -335,78 +366,136 @@ public sealed class TraceRowWriter
             }
         }
 
-        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ResourceAttrs, attributes, classes, repetition);
-        columns[VParquet4Columns.ResourceDroppedAttributesCount].WriteInt32(unchecked((int)(resource?.DroppedAttributesCount ?? 0)) + dropped, repetition);
-        columns[VParquet4Columns.ResourceServiceName].WriteString(serviceName >= 0 ? attributes![serviceName].Value.StringValue : "", repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ResourceAttrs, bytes, items, classes, repetition);
+        columns[VParquet4Columns.ResourceDroppedAttributesCount].WriteInt32(unchecked((int)group.DroppedAttributesCount) + dropped, repetition);
+        columns[VParquet4Columns.ResourceServiceName].WriteBytes(serviceName >= 0 ? items[serviceName].StringValue(bytes) : default, repetition);
 
         for (var column = 0; column < WellKnownKeys.ResourceOptional.Length; column++)
         {
-            OptionalString(columns[VParquet4Columns.ResourceFirstWellKnownOptional + column], attributes, LastOfClass(classes, attributeCount, 1 + column),
-                defined, repetition);
+            OptionalString(columns[VParquet4Columns.ResourceFirstWellKnownOptional + column], bytes, items,
+                LastOfClass(classes, attributeCount, 1 + column), defined, repetition);
         }
         // the unassigned dedicated columns were written in bulk (WriteBulkNulls)
         for (var column = 0; column < _resourceColumns.Count; column++)
         {
-            OptionalString(columns[VParquet4Columns.ResourceFirstDedicated + column], attributes,
+            OptionalString(columns[VParquet4Columns.ResourceFirstDedicated + column], bytes, items,
                 LastOfClass(classes, attributeCount, DedicatedBase + column), defined, repetition);
         }
     }
 
     /// <summary>One ss element; its entries start at <paramref name="repetition"/>.</summary>
-    private void WriteScopeSpans(ColumnWriter[] columns, ScopeSpans scopeSpans, int repetition)
+    private void WriteScopeSpans(ColumnWriter[] columns, ReadOnlySpan<byte> bytes, int index, int repetition)
     {
-        var scope = scopeSpans.Scope;
-        columns[VParquet4Columns.ScopeName].WriteString(scope?.Name ?? "", repetition);
-        columns[VParquet4Columns.ScopeVersion].WriteString(scope?.Version ?? "", repetition);
-        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ScopeAttrs, scope?.Attributes, classes: null, repetition);
-        columns[VParquet4Columns.ScopeDroppedAttributesCount].WriteInt32(unchecked((int)(scope?.DroppedAttributesCount ?? 0)) + dropped, repetition);
+        ref readonly var group = ref _layout.Scopes[index];
+        ReadOnlySpan<byte> name = default, version = default;
+        uint droppedCount = 0;
+        var attributes = _otherAttributes;
+        attributes.Clear();
+        if (group.ScopeLength >= 0)
+        {
+            var reader = new ProtoReader(bytes, group.ScopeStart, group.ScopeStart + group.ScopeLength, "InstrumentationScope");
+            while (reader.TryReadTag(out var field, out var wireType))
+            {
+                switch (field)
+                {
+                    case 1 when wireType == WireType.LengthDelimited:
+                        name = reader.ReadBytes(field, wireType);
+                        break;
+                    case 2 when wireType == WireType.LengthDelimited:
+                        version = reader.ReadBytes(field, wireType);
+                        break;
+                    case 3 when wireType == WireType.LengthDelimited:
+                        var (start, length) = reader.ReadLengthDelimited(field);
+                        attributes.Add(bytes, start, start + length);
+                        break;
+                    case 4 when wireType == WireType.Varint:
+                        droppedCount = unchecked((uint)reader.ReadVarint(field));
+                        break;
+                    default:
+                        reader.Skip(field, wireType);
+                        break;
+                }
+            }
+        }
+        columns[VParquet4Columns.ScopeName].WriteBytes(name, repetition);
+        columns[VParquet4Columns.ScopeVersion].WriteBytes(version, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.ScopeAttrs, bytes, attributes.All, classes: null, repetition);
+        columns[VParquet4Columns.ScopeDroppedAttributesCount].WriteInt32(unchecked((int)droppedCount) + dropped, repetition);
 
-        var spans = scopeSpans.Spans;
-        if (spans.Count == 0)
+        if (group.SpanCount == 0)
         {
             Nulls(columns, VParquet4Columns.SpanList, VParquet4Columns.SpanDepth - 1, repetition);
         }
-        for (var i = 0; i < spans.Count; i++)
+        for (var i = 0; i < group.SpanCount; i++)
         {
-            WriteSpan(columns, spans[i], _spanIndex++, i == 0 ? repetition : VParquet4Columns.SpanDepth);
+            WriteSpan(columns, bytes, group.FirstSpan + i, _spanIndex++, i == 0 ? repetition : VParquet4Columns.SpanDepth);
         }
     }
 
-    private void WriteSpan(ColumnWriter[] columns, Span span, int index, int repetition)
+    private void WriteSpan(ColumnWriter[] columns, ReadOnlySpan<byte> bytes, int spanEntry, int index, int repetition)
     {
         const int defined = VParquet4Columns.SpanDepth;
-        columns[VParquet4Columns.SpanId].WriteBytes(span.SpanId.Span, repetition);
-        columns[VParquet4Columns.ParentSpanId].WriteBytes(span.ParentSpanId.Span, repetition);
+        ref readonly var entry = ref _layout.Spans[spanEntry];
+        ReadOnlySpan<byte> spanId = default, parentSpanId = default, traceState = default, statusMessage = default;
+        uint droppedAttributes = 0, droppedEvents = 0, droppedLinks = 0;
+        var events = 0;
+        var links = 0;
+        var reader = new ProtoReader(bytes, entry.Start, entry.Start + entry.Length, "Span");
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            if (!WireTraceLayout.Expected(WireTraceLayout.SpanWireTypes, field, wireType))
+            {
+                reader.Skip(field, wireType);
+                continue;
+            }
+            switch (field)
+            {
+                case 2: spanId = reader.ReadBytes(field, wireType); break;
+                case 3: traceState = reader.ReadBytes(field, wireType); break;
+                case 4: parentSpanId = reader.ReadBytes(field, wireType); break;
+                case 10: droppedAttributes = unchecked((uint)reader.ReadVarint(field)); break;
+                case 11: Append(ref _events, ref events, reader.ReadLengthDelimited(field)); break;
+                case 12: droppedEvents = unchecked((uint)reader.ReadVarint(field)); break;
+                case 13: Append(ref _links, ref links, reader.ReadLengthDelimited(field)); break;
+                case 14: droppedLinks = unchecked((uint)reader.ReadVarint(field)); break;
+                case 15:
+                    var (statusStart, statusLength) = reader.ReadLengthDelimited(field);
+                    statusMessage = StatusMessage(bytes, statusStart, statusStart + statusLength);
+                    break;
+                default: reader.Skip(field, wireType); break; // read by the layout: name, kind, times, attributes, status code
+            }
+        }
+
+        columns[VParquet4Columns.SpanId].WriteBytes(spanId, repetition);
+        columns[VParquet4Columns.ParentSpanId].WriteBytes(parentSpanId, repetition);
         columns[VParquet4Columns.ParentId].WriteInt32(_nestedSet.ParentId[index], repetition);
         columns[VParquet4Columns.NestedSetLeft].WriteInt32(_nestedSet.Left[index], repetition);
         columns[VParquet4Columns.NestedSetRight].WriteInt32(_nestedSet.Right[index], repetition);
-        columns[VParquet4Columns.SpanName].WriteString(span.Name, repetition);
-        columns[VParquet4Columns.Kind].WriteInt64((long)span.Kind, repetition);
-        columns[VParquet4Columns.TraceState].WriteString(span.TraceState, repetition);
-        columns[VParquet4Columns.SpanStartTimeUnixNano].WriteInt64(unchecked((long)span.StartTimeUnixNano), repetition);
-        columns[VParquet4Columns.SpanDurationNano].WriteInt64(unchecked((long)(span.EndTimeUnixNano - span.StartTimeUnixNano)), repetition);
-        var status = span.Status;
-        columns[VParquet4Columns.StatusCode].WriteInt64(status is null ? 0 : (long)status.Code, repetition);
-        columns[VParquet4Columns.StatusMessage].WriteString(status?.Message ?? "", repetition);
+        columns[VParquet4Columns.SpanName].WriteBytes(bytes.Slice(entry.NameStart, entry.NameLength), repetition);
+        columns[VParquet4Columns.Kind].WriteInt64(entry.Kind, repetition);
+        columns[VParquet4Columns.TraceState].WriteBytes(traceState, repetition);
+        columns[VParquet4Columns.SpanStartTimeUnixNano].WriteInt64(unchecked((long)entry.StartNanos), repetition);
+        columns[VParquet4Columns.SpanDurationNano].WriteInt64(unchecked((long)(entry.EndNanos - entry.StartNanos)), repetition);
+        columns[VParquet4Columns.StatusCode].WriteInt64(entry.StatusCode, repetition);
+        columns[VParquet4Columns.StatusMessage].WriteBytes(statusMessage, repetition);
 
-        var attributes = span.Attributes;
-        var attributeCount = attributes.Count;
+        var items = _layout.Attributes.AsSpan(entry.FirstAttribute, entry.AttributeCount);
+        var attributeCount = items.Length;
         var classes = ClassScratch(attributeCount);
         int httpMethod = -1, httpUrl = -1, httpStatus = -1;
         for (var i = 0; i < attributeCount; i++)
         {
-            var attribute = attributes[i];
             classes[i] = Generic;
-            var valueCase = attribute.Value?.ValueCase ?? AnyValue.ValueOneofCase.None;
-            if (valueCase == AnyValue.ValueOneofCase.StringValue)
+            var valueCase = items[i].Case;
+            if (valueCase == 1)
             {
-                var key = attribute.Key;
-                if (key == WellKnownKeys.HttpMethod)
+                var key = items[i].Key(bytes);
+                if (key.SequenceEqual(HttpMethodKey))
                 {
                     classes[i] = 0;
                     httpMethod = i;
                 }
-                else if (key == WellKnownKeys.HttpUrl)
+                else if (key.SequenceEqual(HttpUrlKey))
                 {
                     classes[i] = 1;
                     httpUrl = i;
@@ -420,43 +509,41 @@ public sealed class TraceRowWriter
                     }
                 }
             }
-            else if (valueCase == AnyValue.ValueOneofCase.IntValue && attribute.Key == WellKnownKeys.HttpStatusCode)
+            else if (valueCase == 3 && items[i].Key(bytes).SequenceEqual(HttpStatusCodeKey))
             {
                 classes[i] = 2;
                 httpStatus = i;
             }
         }
 
-        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.SpanAttrs, attributes, classes, repetition);
-        columns[VParquet4Columns.SpanDroppedAttributesCount].WriteInt32(unchecked((int)span.DroppedAttributesCount) + dropped, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.SpanAttrs, bytes, items, classes, repetition);
+        columns[VParquet4Columns.SpanDroppedAttributesCount].WriteInt32(unchecked((int)droppedAttributes) + dropped, repetition);
 
-        var events = span.Events;
-        if (events.Count == 0 && !BulkEvents)
+        if (events == 0 && !BulkEvents)
         {
             Nulls(columns, VParquet4Columns.Events, VParquet4Columns.EventDepth - 1, repetition);
         }
-        for (var i = 0; i < events.Count; i++)
+        for (var i = 0; i < events; i++)
         {
-            WriteEvent(columns, events[i], span.StartTimeUnixNano, i == 0 ? repetition : VParquet4Columns.EventDepth);
+            WriteEvent(columns, bytes, _events[i], entry.StartNanos, i == 0 ? repetition : VParquet4Columns.EventDepth);
         }
-        columns[VParquet4Columns.DroppedEventsCount].WriteInt32(unchecked((int)span.DroppedEventsCount), repetition);
+        columns[VParquet4Columns.DroppedEventsCount].WriteInt32(unchecked((int)droppedEvents), repetition);
 
-        var links = span.Links;
-        if (links.Count == 0 && !BulkLinks)
+        if (links == 0 && !BulkLinks)
         {
             Nulls(columns, VParquet4Columns.Links, VParquet4Columns.EventDepth - 1, repetition);
         }
-        for (var i = 0; i < links.Count; i++)
+        for (var i = 0; i < links; i++)
         {
-            WriteLink(columns, links[i], i == 0 ? repetition : VParquet4Columns.EventDepth);
+            WriteLink(columns, bytes, _links[i], i == 0 ? repetition : VParquet4Columns.EventDepth);
         }
-        columns[VParquet4Columns.DroppedLinksCount].WriteInt32(unchecked((int)span.DroppedLinksCount), repetition);
+        columns[VParquet4Columns.DroppedLinksCount].WriteInt32(unchecked((int)droppedLinks), repetition);
 
-        OptionalString(columns[VParquet4Columns.HttpMethod], attributes, httpMethod, defined, repetition);
-        OptionalString(columns[VParquet4Columns.HttpUrl], attributes, httpUrl, defined, repetition);
+        OptionalString(columns[VParquet4Columns.HttpMethod], bytes, items, httpMethod, defined, repetition);
+        OptionalString(columns[VParquet4Columns.HttpUrl], bytes, items, httpUrl, defined, repetition);
         if (httpStatus >= 0)
         {
-            columns[VParquet4Columns.HttpStatusCode].WriteInt64(attributes[httpStatus].Value.IntValue, repetition);
+            columns[VParquet4Columns.HttpStatusCode].WriteInt64(items[httpStatus].Int, repetition);
         }
         else
         {
@@ -468,34 +555,102 @@ public sealed class TraceRowWriter
         for (var column = 0; column < dedicatedColumns; column++)
         {
             var last = column < _spanColumns.Count ? LastOfClass(classes, attributeCount, DedicatedBase + column) : -1;
-            OptionalString(columns[VParquet4Columns.SpanFirstDedicated + column], attributes, last, defined, repetition);
+            OptionalString(columns[VParquet4Columns.SpanFirstDedicated + column], bytes, items, last, defined, repetition);
         }
     }
 
-    private void WriteEvent(ColumnWriter[] columns, Span.Types.Event spanEvent, ulong spanStart, int repetition)
+    private static ReadOnlySpan<byte> StatusMessage(ReadOnlySpan<byte> bytes, int start, int end)
     {
-        columns[VParquet4Columns.EventTimeSinceStartNano].WriteInt64(unchecked((long)(spanEvent.TimeUnixNano - spanStart)), repetition);
-        columns[VParquet4Columns.EventName].WriteString(spanEvent.Name, repetition);
-        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.EventAttrs, spanEvent.Attributes, classes: null, repetition);
-        columns[VParquet4Columns.EventDroppedAttributesCount].WriteInt32(unchecked((int)spanEvent.DroppedAttributesCount) + dropped, repetition);
+        ReadOnlySpan<byte> message = default;
+        var reader = new ProtoReader(bytes, start, end, "Status");
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            if (field == 2 && wireType == WireType.LengthDelimited)
+            {
+                message = reader.ReadBytes(field, wireType);
+            }
+            else
+            {
+                reader.Skip(field, wireType);
+            }
+        }
+        return message;
     }
 
-    private void WriteLink(ColumnWriter[] columns, Span.Types.Link link, int repetition)
+    private void WriteEvent(ColumnWriter[] columns, ReadOnlySpan<byte> bytes, (int Start, int Length) spanEvent, ulong spanStart, int repetition)
     {
-        columns[VParquet4Columns.LinkTraceId].WriteBytes(link.TraceId.Span, repetition);
-        columns[VParquet4Columns.LinkSpanId].WriteBytes(link.SpanId.Span, repetition);
-        columns[VParquet4Columns.LinkTraceState].WriteString(link.TraceState, repetition);
-        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.LinkAttrs, link.Attributes, classes: null, repetition);
-        columns[VParquet4Columns.LinkDroppedAttributesCount].WriteInt32(unchecked((int)link.DroppedAttributesCount) + dropped, repetition);
+        ulong time = 0;
+        ReadOnlySpan<byte> name = default;
+        uint droppedCount = 0;
+        var attributes = _otherAttributes;
+        attributes.Clear();
+        var reader = new ProtoReader(bytes, spanEvent.Start, spanEvent.Start + spanEvent.Length, "Event");
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1 when wireType == WireType.Fixed64: time = reader.ReadFixed64(field, wireType); break;
+                case 2 when wireType == WireType.LengthDelimited: name = reader.ReadBytes(field, wireType); break;
+                case 3 when wireType == WireType.LengthDelimited:
+                    var (start, length) = reader.ReadLengthDelimited(field);
+                    attributes.Add(bytes, start, start + length);
+                    break;
+                case 4 when wireType == WireType.Varint: droppedCount = unchecked((uint)reader.ReadVarint(field)); break;
+                default: reader.Skip(field, wireType); break;
+            }
+        }
+        columns[VParquet4Columns.EventTimeSinceStartNano].WriteInt64(unchecked((long)(time - spanStart)), repetition);
+        columns[VParquet4Columns.EventName].WriteBytes(name, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.EventAttrs, bytes, attributes.All, classes: null, repetition);
+        columns[VParquet4Columns.EventDroppedAttributesCount].WriteInt32(unchecked((int)droppedCount) + dropped, repetition);
+    }
+
+    private void WriteLink(ColumnWriter[] columns, ReadOnlySpan<byte> bytes, (int Start, int Length) link, int repetition)
+    {
+        ReadOnlySpan<byte> traceId = default, spanId = default, traceState = default;
+        uint droppedCount = 0;
+        var attributes = _otherAttributes;
+        attributes.Clear();
+        var reader = new ProtoReader(bytes, link.Start, link.Start + link.Length, "Link");
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1 when wireType == WireType.LengthDelimited: traceId = reader.ReadBytes(field, wireType); break;
+                case 2 when wireType == WireType.LengthDelimited: spanId = reader.ReadBytes(field, wireType); break;
+                case 3 when wireType == WireType.LengthDelimited: traceState = reader.ReadBytes(field, wireType); break;
+                case 4 when wireType == WireType.LengthDelimited:
+                    var (start, length) = reader.ReadLengthDelimited(field);
+                    attributes.Add(bytes, start, start + length);
+                    break;
+                case 5 when wireType == WireType.Varint: droppedCount = unchecked((uint)reader.ReadVarint(field)); break;
+                default: reader.Skip(field, wireType); break;
+            }
+        }
+        columns[VParquet4Columns.LinkTraceId].WriteBytes(traceId, repetition);
+        columns[VParquet4Columns.LinkSpanId].WriteBytes(spanId, repetition);
+        columns[VParquet4Columns.LinkTraceState].WriteBytes(traceState, repetition);
+        var dropped = _attributeWriter.WriteList(columns, VParquet4Columns.LinkAttrs, bytes, attributes.All, classes: null, repetition);
+        columns[VParquet4Columns.LinkDroppedAttributesCount].WriteInt32(unchecked((int)droppedCount) + dropped, repetition);
+    }
+
+    private static void Append(ref (int Start, int Length)[] ranges, ref int count, (int Start, int Length) range)
+    {
+        if (count == ranges.Length)
+        {
+            Array.Resize(ref ranges, ranges.Length * 2);
+        }
+        ranges[count++] = range;
     }
 
     /// <summary>An optional string leaf of an element defined at <paramref name="defined"/>: attribute
     /// <paramref name="attribute"/>'s string value, or null when it is -1.</summary>
-    private static void OptionalString(ColumnWriter column, RepeatedField<KeyValue>? attributes, int attribute, int defined, int repetition)
+    private static void OptionalString(ColumnWriter column, ReadOnlySpan<byte> bytes, ReadOnlySpan<WireAttribute> attributes, int attribute,
+        int defined, int repetition)
     {
         if (attribute >= 0)
         {
-            column.WriteString(attributes![attribute].Value.StringValue, repetition);
+            column.WriteBytes(attributes[attribute].StringValue(bytes), repetition);
         }
         else
         {
@@ -536,6 +691,4 @@ public sealed class TraceRowWriter
         }
         return _attributeClass;
     }
-
-    internal static string UnsupportedJson(AnyValue? value) => UnsupportedValueJson.Format(value ?? new AnyValue());
 }

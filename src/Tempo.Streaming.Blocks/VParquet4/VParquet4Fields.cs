@@ -148,4 +148,21 @@ internal static class WellKnownKeys
         "cluster", "namespace", "pod", "container",
         "k8s.cluster.name", "k8s.namespace.name", "k8s.pod.name", "k8s.container.name",
     ];
+
+    /// <summary><see cref="ResourceOptional"/> as UTF-8, for keys read from encoded spans.</summary>
+    public static readonly byte[][] ResourceOptionalUtf8 = Array.ConvertAll(ResourceOptional, System.Text.Encoding.UTF8.GetBytes);
+
+    /// <summary>The index of UTF-8 <paramref name="key"/> in <see cref="ResourceOptional"/>, or -1.</summary>
+    public static int ResourceOptionalIndex(ReadOnlySpan<byte> key)
+    {
+        var keys = ResourceOptionalUtf8;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (key.SequenceEqual(keys[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -47,13 +47,18 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         }
     }
 
-    /// <summary>The fragments as stored, copied one at a time into one reused buffer (the survey counts them unparsed).</summary>
-    public IEnumerable<IEnumerable<ReadOnlyMemory<byte>>> EncodedGroups()
+    /// <summary>
+    /// The fragments as stored, a group at a time copied into one reused buffer (the survey counts them and the row
+    /// writer writes them without parsing).
+    /// </summary>
+    public IEnumerable<EncodedFragmentGroup> EncodedGroups()
     {
         var scratch = new Scratch();
+        var fragments = new List<ReadOnlyMemory<byte>>();
         foreach (var (start, end) in GroupBounds())
         {
-            yield return ReadEncoded(start, end, scratch);
+            ReadEncoded(start, end, scratch, fragments);
+            yield return new EncodedFragmentGroup(_sorted[start].TraceId, fragments);
         }
     }
 
@@ -85,16 +90,25 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         }
     }
 
-    private IEnumerable<ReadOnlyMemory<byte>> ReadEncoded(int start, int end, Scratch scratch)
+    /// <summary>Reads fragments [start, end) into <paramref name="scratch"/> (reset first) and lists them in <paramref name="fragments"/>.</summary>
+    private void ReadEncoded(int start, int end, Scratch scratch, List<ReadOnlyMemory<byte>> fragments)
     {
+        scratch.Reset();
+        var ranges = new (int Offset, int Length)[end - start];
         for (var i = start; i < end; i++)
         {
             var length = WriteKey(ref scratch.Key, _sorted[i]);
-            if (!_db.Db.TryGet(_db.Traces, scratch.Key.AsSpan(0, length), scratch, static (value, into) => into.Set(value)))
+            if (!_db.Db.TryGet(_db.Traces, scratch.Key.AsSpan(0, length), scratch, static (value, into) => into.Append(value)))
             {
                 throw Missing(_sorted[i]);
             }
-            yield return scratch.Value;
+            ranges[i - start] = scratch.Last;
+        }
+        // the buffer may have moved while growing: slice it only once every fragment is in
+        fragments.Clear();
+        foreach (var (offset, length) in ranges)
+        {
+            fragments.Add(scratch.Slice(offset, length));
         }
     }
 
@@ -110,24 +124,30 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups
         $"live store at {_db.Db.Path}: the ledger lists fragment {fragment.Index} of partition {_partition} offset {fragment.Offset} " +
         "but the fragment is missing; the range cannot be cut into a complete block");
 
-    /// <summary>The key and the value of one fragment at a time, in arrays that only grow (reused across the whole pass).</summary>
+    /// <summary>The key of one fragment and the values of one group, in arrays that only grow (reused across the whole pass).</summary>
     private sealed class Scratch
     {
-        private byte[] _bytes = new byte[64 * 1024];
+        private byte[] _bytes = new byte[256 * 1024];
         private int _length;
 
         public byte[] Key = new byte[256];
 
-        public ReadOnlyMemory<byte> Value => _bytes.AsMemory(0, _length);
+        /// <summary>The offset and length of the value appended last.</summary>
+        public (int Offset, int Length) Last { get; private set; }
 
-        public void Set(ReadOnlySpan<byte> value)
+        public void Reset() => _length = 0;
+
+        public void Append(ReadOnlySpan<byte> value)
         {
-            if (_bytes.Length < value.Length)
+            if (_bytes.Length - _length < value.Length)
             {
-                _bytes = new byte[Math.Max(value.Length, _bytes.Length * 2)];
+                Array.Resize(ref _bytes, Math.Max(_length + value.Length, _bytes.Length * 2));
             }
-            value.CopyTo(_bytes);
-            _length = value.Length;
+            value.CopyTo(_bytes.AsSpan(_length));
+            Last = (_length, value.Length);
+            _length += value.Length;
         }
+
+        public ReadOnlyMemory<byte> Slice(int offset, int length) => _bytes.AsMemory(offset, length);
     }
 }

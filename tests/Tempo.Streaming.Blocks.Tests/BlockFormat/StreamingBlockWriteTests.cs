@@ -106,8 +106,11 @@ public sealed class StreamingBlockWriteTests : IDisposable
     /// <summary>The contract's grouping: by 16-byte trace ID ascending, a trace's fragments in log order.</summary>
     private sealed class GroupsInIdOrder(List<TraceFragment> fragmentsInLogOrder, bool encoded = false) : ITraceFragmentGroups
     {
-        public IEnumerable<IEnumerable<ReadOnlyMemory<byte>>>? EncodedGroups() =>
-            encoded ? Groups().Select(g => g.Select(f => (ReadOnlyMemory<byte>)f.Trace.ToByteArray())) : null;
+        public IEnumerable<EncodedFragmentGroup>? EncodedGroups() =>
+            encoded
+                ? Groups().Select(g => g.ToList()).Select(g => new EncodedFragmentGroup(g[0].TraceId,
+                    g.Select(f => (ReadOnlyMemory<byte>)f.Trace.ToByteArray()).ToList()))
+                : null;
 
         public IEnumerable<IEnumerable<TraceFragment>> Groups() => fragmentsInLogOrder
             .Select((fragment, position) => (fragment, position))

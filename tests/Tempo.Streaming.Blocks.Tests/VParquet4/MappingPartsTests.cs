@@ -53,20 +53,20 @@ public sealed class MappingPartsTests
     [Fact]
     public void Value_types_follow_Tempos_attr_types()
     {
-        AttributeWriter.TypeOf(new AnyValue { StringValue = "" }).Should().Be(AttributeValueType.String);
-        AttributeWriter.TypeOf(new AnyValue { IntValue = 1 }).Should().Be(AttributeValueType.Int);
-        AttributeWriter.TypeOf(new AnyValue { DoubleValue = 1 }).Should().Be(AttributeValueType.Double);
-        AttributeWriter.TypeOf(new AnyValue { BoolValue = false }).Should().Be(AttributeValueType.Bool);
-        AttributeWriter.TypeOf(new AnyValue { ArrayValue = new ArrayValue() }).Should().Be(AttributeValueType.StringArray);
-        AttributeWriter.TypeOf(Array(new AnyValue { IntValue = 1 }, new AnyValue { IntValue = 2 })).Should().Be(AttributeValueType.IntArray);
-        AttributeWriter.TypeOf(Array(new AnyValue { DoubleValue = 1 })).Should().Be(AttributeValueType.DoubleArray);
-        AttributeWriter.TypeOf(Array(new AnyValue { BoolValue = true })).Should().Be(AttributeValueType.BoolArray);
-        AttributeWriter.TypeOf(Array(new AnyValue { StringValue = "a" }, new AnyValue { IntValue = 1 })).Should().Be(AttributeValueType.NotSupported);
-        AttributeWriter.TypeOf(Array(Array(new AnyValue { IntValue = 1 }))).Should().Be(AttributeValueType.NotSupported);
-        AttributeWriter.TypeOf(new AnyValue { KvlistValue = new KeyValueList() }).Should().Be(AttributeValueType.NotSupported);
-        AttributeWriter.TypeOf(new AnyValue { BytesValue = ByteString.CopyFromUtf8("x") }).Should().Be(AttributeValueType.NotSupported);
-        AttributeWriter.TypeOf(new AnyValue()).Should().Be(AttributeValueType.NotSupported);
-        AttributeWriter.TypeOf(null).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(new AnyValue { StringValue = "" }).Should().Be(AttributeValueType.String);
+        WireTypeOf(new AnyValue { IntValue = 1 }).Should().Be(AttributeValueType.Int);
+        WireTypeOf(new AnyValue { DoubleValue = 1 }).Should().Be(AttributeValueType.Double);
+        WireTypeOf(new AnyValue { BoolValue = false }).Should().Be(AttributeValueType.Bool);
+        WireTypeOf(new AnyValue { ArrayValue = new ArrayValue() }).Should().Be(AttributeValueType.StringArray);
+        WireTypeOf(Array(new AnyValue { IntValue = 1 }, new AnyValue { IntValue = 2 })).Should().Be(AttributeValueType.IntArray);
+        WireTypeOf(Array(new AnyValue { DoubleValue = 1 })).Should().Be(AttributeValueType.DoubleArray);
+        WireTypeOf(Array(new AnyValue { BoolValue = true })).Should().Be(AttributeValueType.BoolArray);
+        WireTypeOf(Array(new AnyValue { StringValue = "a" }, new AnyValue { IntValue = 1 })).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(Array(Array(new AnyValue { IntValue = 1 }))).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(new AnyValue { KvlistValue = new KeyValueList() }).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(new AnyValue { BytesValue = ByteString.CopyFromUtf8("x") }).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(new AnyValue()).Should().Be(AttributeValueType.NotSupported);
+        WireTypeOf(null).Should().Be(AttributeValueType.NotSupported);
     }
 
     [Fact]
@@ -74,8 +74,30 @@ public sealed class MappingPartsTests
     {
         var kvlist = new AnyValue { KvlistValue = new KeyValueList { Values = { new KeyValue { Key = "k", Value = new AnyValue { IntValue = 5 } } } } };
 
-        TraceRowWriter.UnsupportedJson(kvlist).Should().Be("""{ "kvlistValue": { "values": [ { "key": "k", "value": { "intValue": "5" } } ] } }""");
-        TraceRowWriter.UnsupportedJson(new AnyValue { BytesValue = ByteString.CopyFrom(1, 2) }).Should().Be("""{ "bytesValue": "AQI=" }""");
+        WireUnsupportedJson(kvlist).Should().Be("""{ "kvlistValue": { "values": [ { "key": "k", "value": { "intValue": "5" } } ] } }""");
+        WireUnsupportedJson(new AnyValue { BytesValue = ByteString.CopyFrom(1, 2) }).Should().Be("""{ "bytesValue": "AQI=" }""");
+    }
+
+    /// <summary>The type the row writer gives <paramref name="value"/>, read from an encoded KeyValue (null: no value field).</summary>
+    private static AttributeValueType WireTypeOf(AnyValue? value) => ReadBack(value, out _).Items[0].Type;
+
+    private static string WireUnsupportedJson(AnyValue value)
+    {
+        var list = ReadBack(value, out var bytes);
+        return list.Items[0].UnsupportedJson(bytes);
+    }
+
+    private static WireAttributeList ReadBack(AnyValue? value, out byte[] bytes)
+    {
+        var attribute = new KeyValue { Key = "k" };
+        if (value is not null)
+        {
+            attribute.Value = value;
+        }
+        bytes = attribute.ToByteArray();
+        var list = new WireAttributeList();
+        list.Add(bytes, 0, bytes.Length);
+        return list;
     }
 
     private static AnyValue Array(params AnyValue[] values)

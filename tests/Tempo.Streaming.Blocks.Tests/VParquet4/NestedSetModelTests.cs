@@ -15,7 +15,7 @@ public sealed class NestedSetModelTests
         Span[] spans = [S(1, 0), S(2, 1), S(3, 1), S(4, 2)];
         var model = new NestedSetModel();
 
-        model.Assign(spans, spans.Length).Should().BeTrue();
+        Assign(model, spans).Should().BeTrue();
 
         Bounds(model, 0).Should().Be((1, 8, -1));
         Bounds(model, 1).Should().Be((2, 5, 1));
@@ -29,7 +29,7 @@ public sealed class NestedSetModelTests
         Span[] spans = [S(5, 0), S(6, 5), S(7, 0)];
         var model = new NestedSetModel();
 
-        model.Assign(spans, spans.Length).Should().BeTrue();
+        Assign(model, spans).Should().BeTrue();
 
         Bounds(model, 0).Should().Be((1, 4, -1));
         Bounds(model, 1).Should().Be((2, 3, 1));
@@ -43,7 +43,7 @@ public sealed class NestedSetModelTests
         Span[] spans = [S(1, 0), S(9, 1, SpanKind.Client), S(9, 9, SpanKind.Server), S(10, 9, SpanKind.Internal)];
         var model = new NestedSetModel();
 
-        model.Assign(spans, spans.Length).Should().BeTrue();
+        Assign(model, spans).Should().BeTrue();
 
         Bounds(model, 0).Should().Be((1, 8, -1));
         Bounds(model, 1).Should().Be((2, 7, 1));
@@ -57,7 +57,7 @@ public sealed class NestedSetModelTests
         Span[] spans = [S(1, 0), S(2, 1), S(3, 99), S(4, 3)];
         var model = new NestedSetModel();
 
-        model.Assign(spans, spans.Length).Should().BeFalse();
+        Assign(model, spans).Should().BeFalse();
 
         Bounds(model, 0).Should().Be((1, 4, -1));
         Bounds(model, 1).Should().Be((2, 3, 1));
@@ -70,12 +70,12 @@ public sealed class NestedSetModelTests
     {
         var model = new NestedSetModel();
         Span[] rootless = [S(2, 1), S(3, 2)];
-        model.Assign(rootless, rootless.Length).Should().BeFalse();
+        Assign(model, rootless).Should().BeFalse();
         Bounds(model, 0).Should().Be((0, 0, 0));
         Bounds(model, 1).Should().Be((0, 0, 0));
 
         Span[] triple = [S(1, 0), S(2, 1), S(2, 1), S(2, 1)];
-        model.Assign(triple, triple.Length).Should().BeFalse();
+        Assign(model, triple).Should().BeFalse();
         for (var i = 0; i < triple.Length; i++)
         {
             Bounds(model, i).Should().Be((0, 0, 0));
@@ -92,14 +92,24 @@ public sealed class NestedSetModelTests
         {
             large[i] = S((ulong)i + 1, (ulong)i);
         }
-        model.Assign(large, large.Length).Should().BeTrue();
+        Assign(model, large).Should().BeTrue();
         Bounds(model, 299).Should().Be((300, 301, 299));
 
         Span[] small = [S(1, 0), S(2, 1)];
-        model.Assign(small, small.Length).Should().BeTrue();
+        Assign(model, small).Should().BeTrue();
         Bounds(model, 0).Should().Be((1, 4, -1));
         Bounds(model, 1).Should().Be((2, 3, 1));
     }
+
+    /// <summary>The spans as the row writer's layout holds them (span keys, parent presence, kind).</summary>
+    private static bool Assign(NestedSetModel model, Span[] spans) =>
+        model.Assign(Array.ConvertAll(spans, static span => new WireTraceLayout.SpanEntry
+        {
+            IdKey = WireTraceLayout.SpanKey(span.SpanId.Span),
+            ParentKey = WireTraceLayout.SpanKey(span.ParentSpanId.Span),
+            HasParent = !span.ParentSpanId.IsEmpty,
+            Kind = (int)span.Kind,
+        }), spans.Length);
 
     private static (int Left, int Right, int ParentId) Bounds(NestedSetModel model, int index) =>
         (model.Left[index], model.Right[index], model.ParentId[index]);

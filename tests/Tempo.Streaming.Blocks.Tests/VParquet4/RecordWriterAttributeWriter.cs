@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Common.V1;
 using Tempo.Streaming.Parquet;
@@ -22,7 +23,7 @@ internal static class RecordWriterAttributeWriter
         writer.WriteStringField(AttributeFields.Key, attribute.Key);
 
         var value = attribute.Value;
-        var type = AttributeWriter.TypeOf(value);
+        var type = TypeOf(value);
         writer.WriteInt32Field(AttributeFields.ValueType, (int)type);
 
         // Scalars are one-element lists: one call writes the element's levels (RecordWriter.Write*Field).
@@ -63,7 +64,7 @@ internal static class RecordWriterAttributeWriter
                 EmptyList(writer, AttributeFields.ValueInt);
                 EmptyList(writer, AttributeFields.ValueDouble);
                 EmptyList(writer, AttributeFields.ValueBool);
-                writer.WriteStringField(AttributeFields.ValueDropped, TraceRowWriter.UnsupportedJson(value));
+                writer.WriteStringField(AttributeFields.ValueDropped, UnsupportedJson(value));
                 break;
         }
 
@@ -110,4 +111,49 @@ internal static class RecordWriterAttributeWriter
     }
 
     private static void EmptyList(RecordWriter writer, int field) => writer.WriteEmptyGroup(field);
+
+    private static readonly JsonFormatter UnsupportedValueJson = new(JsonFormatter.Settings.Default);
+
+    /// <summary>Google.Protobuf's JSON of a value Tempo does not support (ValueDropped).</summary>
+    public static string UnsupportedJson(AnyValue? value) => UnsupportedValueJson.Format(value ?? new AnyValue());
+
+    /// <summary>The ValueType Tempo gives <paramref name="value"/>; arrays are checked for one element type.</summary>
+    public static AttributeValueType TypeOf(AnyValue? value)
+    {
+        switch (value?.ValueCase ?? AnyValue.ValueOneofCase.None)
+        {
+            case AnyValue.ValueOneofCase.StringValue:
+                return AttributeValueType.String;
+            case AnyValue.ValueOneofCase.IntValue:
+                return AttributeValueType.Int;
+            case AnyValue.ValueOneofCase.DoubleValue:
+                return AttributeValueType.Double;
+            case AnyValue.ValueOneofCase.BoolValue:
+                return AttributeValueType.Bool;
+            case AnyValue.ValueOneofCase.ArrayValue:
+                var values = value!.ArrayValue?.Values;
+                if (values is null || values.Count == 0)
+                {
+                    return AttributeValueType.StringArray;
+                }
+                var elementCase = values[0]?.ValueCase ?? AnyValue.ValueOneofCase.None;
+                for (var i = 1; i < values.Count; i++)
+                {
+                    if ((values[i]?.ValueCase ?? AnyValue.ValueOneofCase.None) != elementCase)
+                    {
+                        return AttributeValueType.NotSupported;
+                    }
+                }
+                return elementCase switch
+                {
+                    AnyValue.ValueOneofCase.StringValue => AttributeValueType.StringArray,
+                    AnyValue.ValueOneofCase.IntValue => AttributeValueType.IntArray,
+                    AnyValue.ValueOneofCase.DoubleValue => AttributeValueType.DoubleArray,
+                    AnyValue.ValueOneofCase.BoolValue => AttributeValueType.BoolArray,
+                    _ => AttributeValueType.NotSupported,
+                };
+            default:
+                return AttributeValueType.NotSupported;
+        }
+    }
 }

@@ -63,7 +63,13 @@ internal sealed class RecordWriterTraceRowWriter
         ArgumentNullException.ThrowIfNull(trace);
 
         var spanCount = CollectSpans(trace, out var start, out var end, out var rootSpan, out var rootResource);
-        var connected = _nestedSet.Assign(_spans, spanCount);
+        var connected = _nestedSet.Assign(Array.ConvertAll(_spans[..spanCount], static span => new WireTraceLayout.SpanEntry
+        {
+            IdKey = WireTraceLayout.SpanKey(span.SpanId.Span),
+            ParentKey = WireTraceLayout.SpanKey(span.ParentSpanId.Span),
+            HasParent = !span.ParentSpanId.IsEmpty,
+            Kind = (int)span.Kind,
+        }), spanCount);
 
         writer.BeginRecord();
         WriteTraceLevel(writer, traceId, start, end, rootSpan, rootResource);
@@ -104,7 +110,7 @@ internal sealed class RecordWriterTraceRowWriter
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = batches[b];
-            var stats = _services.SlotOf(batch);
+            var stats = _services.SlotOf(System.Text.Encoding.UTF8.GetBytes(ServiceNameOf(batch)));
             var scopes = batch.ScopeSpans;
             for (var s = 0; s < scopes.Count; s++)
             {
@@ -132,7 +138,7 @@ internal sealed class RecordWriterTraceRowWriter
                         rootResource = batch;
                     }
 
-                    _services.Add(stats, span);
+                    _services.Add(stats, (int)(span.Status?.Code ?? 0));
                 }
             }
         }
@@ -184,7 +190,7 @@ internal sealed class RecordWriterTraceRowWriter
             for (var i = 0; i < _services.Count; i++)
             {
                 writer.BeginGroup();
-                WriteString(writer, WrapperFields.MapKey, _services.Name(i));
+                WriteString(writer, WrapperFields.MapKey, System.Text.Encoding.UTF8.GetString(_services.Name(i)));
                 writer.BeginField(WrapperFields.MapValue);
                 writer.BeginGroup();
                 WriteInt32(writer, ServiceStatsFields.SpanCount, _services.SpanCount(i));
@@ -554,4 +560,23 @@ internal sealed class RecordWriterTraceRowWriter
 
     /// <summary>UINT_64 columns hold the unsigned value's bits in INT64.</summary>
     private static void WriteUInt64(RecordWriter writer, int field, ulong value) => WriteInt64(writer, field, unchecked((long)value));
+
+    /// <summary>The resource's ServiceName column value: the last string <c>service.name</c>, else empty.</summary>
+    private static string ServiceNameOf(ResourceSpans batch)
+    {
+        var attributes = batch.Resource?.Attributes;
+        if (attributes is null)
+        {
+            return "";
+        }
+        var name = "";
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (attributes[i].Key == "service.name" && attributes[i].Value?.ValueCase == AnyValue.ValueOneofCase.StringValue)
+            {
+                name = attributes[i].Value.StringValue;
+            }
+        }
+        return name;
+    }
 }
