@@ -8,9 +8,11 @@
 #                not, not yet in a block: what a crash would have to re-cut)
 #   stored, blocks, unflushed   tempo_live_store_spans_stored_total, tempo_live_store_blocks_flushed_total,
 #                tempo_live_store_unflushed_bytes (memtable bytes, bounded by max_live_traces_bytes)
+#   cpu, steal   the server's user + system CPU seconds (/proc/<pid>/stat) and the machine's steal time (/proc/stat)
 # then keeps sampling for --drain seconds after the push ends (does the backlog go away?). The report gives min /
 # median / max and a least-squares trend (per minute, over the second half of the push) of rss, lag and flush_lag,
-# the blocks cut, and block write times from the server log ("Wrote block ... in N ms": encode + upload of one block).
+# the blocks cut, block write times from the server log ("Wrote block ... in N ms": encode + upload of one block), and
+# stored spans per server CPU-second (the CPU a run gets on this shared VM varies; that ratio compares builds).
 #
 # Usage: scripts/bench-steady-state.sh [-r spans/s] [-d duration] [-i interval-s] [-z drain-s] [-m max-block-bytes]
 #          [--keep DIR] [--no-build]
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     -m) max_block_bytes=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-steady-state: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -82,17 +84,22 @@ flush_lag() {
 }
 
 samples="$work/samples.tsv"
-printf 't_s\tphase\trss_mib\tlag_records\tflush_lag_records\tstored_spans\tblocks_flushed\tunflushed_bytes\tappended_records\tfailed_flushes\tpauses\n' >"$samples"
+printf 't_s\tphase\trss_mib\tlag_records\tflush_lag_records\tstored_spans\tblocks_flushed\tunflushed_bytes\tappended_records\tfailed_flushes\tpauses\tserver_cpu_s\tsteal_s\n' >"$samples"
+clock_ticks=$(getconf CLK_TCK)
 sample() {
   local phase=$1 m rss
   m=$(metrics)
   rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status" 2>/dev/null || echo nan)
-  printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((SECONDS - started)) "$phase" "$rss" \
+  # user + system CPU of the server (fields 14 and 15 after the parenthesised command name), and the machine's steal
+  # time: on a shared VM the CPU a run gets varies, so throughput is also reported per server CPU-second
+  cpu=$(sed 's/^.*) //' "/proc/$server_pid/stat" 2>/dev/null | awk -v hz="$clock_ticks" '{ printf "%.2f", ($12 + $13) / hz }' || echo nan)
+  steal=$(awk -v hz="$clock_ticks" '/^cpu / { printf "%.2f", $9 / hz }' /proc/stat)
+  printf '%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((SECONDS - started)) "$phase" "$rss" \
     "$(echo "$m" | metric_sum tempo_ingest_group_partition_lag)" "$(flush_lag)" \
     "$(echo "$m" | metric_sum tempo_live_store_spans_stored_total)" "$(echo "$m" | metric_sum tempo_live_store_blocks_flushed_total)" \
     "$(echo "$m" | metric_sum tempo_live_store_unflushed_bytes)" "$(echo "$m" | metric_sum tempo_ingest_log_appended_records_total)" \
     "$(echo "$m" | metric_sum tempo_live_store_failed_flushes_total)" "$(echo "$m" | metric_sum tempo_live_store_consumption_paused_total)" \
-    | tee -a "$samples"
+    "$cpu" "$steal" | tee -a "$samples"
 }
 
 echo "steady state: $rate spans/s over OTLP gRPC for $duration, sampled every $interval s (+ $drain s after), $(nproc) cores," \
@@ -159,6 +166,11 @@ load_rows = values("stored_spans", "load")
 if len(load_rows) >= 2:
     (t0, s0), (t1, s1) = load_rows[0], load_rows[-1]
     print(f"stored spans/s during push: {(s1 - s0) / (t1 - t0):.0f}")
+    cpu, steal = values("server_cpu_s", "load"), values("steal_s", "load")
+    if len(cpu) >= 2 and len(steal) >= 2:
+        used = cpu[-1][1] - cpu[0][1]
+        print(f"server CPU during push: {used / (t1 - t0):.2f} cores; stored spans per server CPU-second: {(s1 - s0) / used:.0f}; "
+              f"steal {(steal[-1][1] - steal[0][1]) / (t1 - t0):.2f} cores")
 blocks = values("blocks_flushed")
 if blocks:
     print(f"blocks cut: {blocks[-1][1]:.0f} (during push {values('blocks_flushed', 'load')[-1][1]:.0f}); "
