@@ -361,87 +361,43 @@ internal sealed class WireTraceLayout
         return true;
     }
 
-    private static bool ValidScope(ReadOnlySpan<byte> bytes, int start, int end)
-    {
-        var seen = 0UL;
-        var reader = new ProtoReader(bytes, start, end, "InstrumentationScope");
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if ((field is 1 or 2) && wireType == WireType.LengthDelimited)
-            {
-                if (!FirstTime(ref seen, field) || !Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
-            }
-            else if (field == 3 && wireType == WireType.LengthDelimited)
-            {
-                var (kvStart, kvLength) = reader.ReadLengthDelimited(field);
-                if (!ValidKeyValue(bytes, kvStart, kvStart + kvLength)) return false;
-            }
-            else if (field == 4 && wireType == WireType.Varint)
-            {
-                if (!FirstTime(ref seen, field)) return false;
-                reader.ReadVarint(field);
-            }
-            else
-            {
-                reader.Skip(field, wireType);
-            }
-        }
-        return true;
-    }
+    // The messages read again when the row is written: known fields' wire types (index = field number, -1 unknown), the
+    // string fields the writer copies (bit per field) and the repeated attributes field.
+    private static readonly MessageShape ScopeShape = new("InstrumentationScope", [-1, 2, 2, 2, 0], Strings: 0b110, Attributes: 3);
+    private static readonly MessageShape EventShape = new("Event", [-1, 1, 2, 2, 0], Strings: 0b100, Attributes: 3);
+    private static readonly MessageShape LinkShape = new("Link", [-1, 2, 2, 2, 2, 0, 5], Strings: 0b1000, Attributes: 4);
 
-    private static bool ValidEvent(ReadOnlySpan<byte> bytes, int start, int end)
-    {
-        var seen = 0UL;
-        var reader = new ProtoReader(bytes, start, end, "Event");
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.Fixed64)
-            {
-                if (!FirstTime(ref seen, field)) return false;
-                reader.ReadFixed64(field, wireType);
-            }
-            else if (field == 2 && wireType == WireType.LengthDelimited)
-            {
-                if (!FirstTime(ref seen, field) || !Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
-            }
-            else if (field == 3 && wireType == WireType.LengthDelimited)
-            {
-                var (kvStart, kvLength) = reader.ReadLengthDelimited(field);
-                if (!ValidKeyValue(bytes, kvStart, kvStart + kvLength)) return false;
-            }
-            else if (field == 4 && wireType == WireType.Varint)
-            {
-                if (!FirstTime(ref seen, field)) return false;
-                reader.ReadVarint(field);
-            }
-            else
-            {
-                reader.Skip(field, wireType);
-            }
-        }
-        return true;
-    }
+    private sealed record MessageShape(string Name, sbyte[] WireTypes, ulong Strings, int Attributes);
 
-    private static bool ValidLink(ReadOnlySpan<byte> bytes, int start, int end)
+    private static bool ValidScope(ReadOnlySpan<byte> bytes, int start, int end) => Valid(bytes, start, end, ScopeShape);
+
+    private static bool ValidEvent(ReadOnlySpan<byte> bytes, int start, int end) => Valid(bytes, start, end, EventShape);
+
+    private static bool ValidLink(ReadOnlySpan<byte> bytes, int start, int end) => Valid(bytes, start, end, LinkShape);
+
+    /// <summary>Each singular field at most once, UTF-8 strings, attributes the writer can copy; other fields are skipped.</summary>
+    private static bool Valid(ReadOnlySpan<byte> bytes, int start, int end, MessageShape shape)
     {
         var seen = 0UL;
-        var reader = new ProtoReader(bytes, start, end, "Link");
+        var reader = new ProtoReader(bytes, start, end, shape.Name);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if ((field is 1 or 2 or 3) && wireType == WireType.LengthDelimited)
+            if (!Expected(shape.WireTypes, field, wireType))
             {
-                var value = reader.ReadBytes(field, wireType);
-                if (!FirstTime(ref seen, field) || (field == 3 && !Utf8.IsValid(value))) return false;
+                reader.Skip(field, wireType);
             }
-            else if (field == 4 && wireType == WireType.LengthDelimited)
+            else if (field == shape.Attributes)
             {
                 var (kvStart, kvLength) = reader.ReadLengthDelimited(field);
-                if (!ValidKeyValue(bytes, kvStart, kvStart + kvLength)) return false;
+                if (!WireAttribute.TryRead(bytes, kvStart, kvStart + kvLength, out _)) return false;
             }
-            else if ((field == 5 && wireType == WireType.Varint) || (field == 6 && wireType == WireType.Fixed32))
+            else if (!FirstTime(ref seen, field))
             {
-                if (!FirstTime(ref seen, field)) return false;
-                reader.Skip(field, wireType);
+                return false;
+            }
+            else if ((shape.Strings & (1UL << field)) != 0)
+            {
+                if (!Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
             }
             else
             {
@@ -460,10 +416,7 @@ internal sealed class WireTraceLayout
         return WireAttribute.TryRead(bytes, start, end, out Attributes[AttributeCount++]);
     }
 
-    /// <summary>A scope's, event's or link's attribute (read again when the row is written).</summary>
-    private static bool ValidKeyValue(ReadOnlySpan<byte> bytes, int start, int end) => WireAttribute.TryRead(bytes, start, end, out _);
-
-    // Wire type of each known field (index = field number; -1 unknown), as generated code switches on whole tags.
+    // Wire type of each known Span field (index = field number; -1 unknown), as generated code switches on whole tags.
     internal static readonly sbyte[] SpanWireTypes = [-1, 2, 2, 2, 2, 2, 0, 1, 1, 2, 0, 2, 0, 2, 0, 2, 5];
 
     internal static bool Expected(sbyte[] wireTypes, int field, WireType wireType) =>
