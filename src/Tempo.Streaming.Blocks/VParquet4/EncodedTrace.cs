@@ -19,10 +19,13 @@ public sealed class EncodedTrace
 
     public IReadOnlyList<ReadOnlyMemory<byte>> Fragments { get; }
 
+    /// <summary>Encoded here by Google.Protobuf: valid UTF-8 and each field once, so the row writer need not check.</summary>
+    internal bool Canonical { get; private init; }
+
     /// <summary>A trace that exists as objects (compaction, the in-memory block write), encoded as one fragment.</summary>
     public static EncodedTrace Of(Trace trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        return new EncodedTrace([trace.ToByteArray()]);
+        return new EncodedTrace([trace.ToByteArray()]) { Canonical = true };
     }
 }

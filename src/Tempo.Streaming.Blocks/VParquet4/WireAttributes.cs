@@ -34,9 +34,10 @@ internal struct WireAttribute
     /// <summary>
     /// Reads the KeyValue at <paramref name="bytes"/>[start..end); false when the row writer cannot copy it as it is
     /// (a key or value given twice, two values of the oneof, invalid UTF-8 in the key, a string value or a string
-    /// array element): Google.Protobuf would read something else from these bytes.
+    /// array element): Google.Protobuf would read something else from these bytes. <paramref name="checkUtf8"/> false:
+    /// the bytes were written by Google.Protobuf (only the repetitions are checked).
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> bytes, int start, int end, out WireAttribute item)
+    public static bool TryRead(ReadOnlySpan<byte> bytes, int start, int end, out WireAttribute item, bool checkUtf8 = true)
     {
         item = new WireAttribute { AnyLength = -1 };
         var valid = true;
@@ -49,25 +50,25 @@ internal struct WireAttribute
                 valid &= !keySeen;
                 keySeen = true;
                 (item.KeyStart, item.KeyLength) = reader.ReadLengthDelimited(field);
-                valid &= Utf8.IsValid(bytes.Slice(item.KeyStart, item.KeyLength));
+                valid &= !checkUtf8 || Utf8.IsValid(bytes.Slice(item.KeyStart, item.KeyLength));
             }
             else if (field == 2 && wireType == WireType.LengthDelimited)
             {
                 valid &= item.AnyLength < 0;
                 (item.AnyStart, item.AnyLength) = reader.ReadLengthDelimited(field);
-                valid &= ReadAnyValue(bytes, item.AnyStart, item.AnyStart + item.AnyLength, ref item);
+                valid &= ReadAnyValue(bytes, item.AnyStart, item.AnyStart + item.AnyLength, ref item, checkUtf8);
             }
             else
             {
                 reader.Skip(field, wireType);
             }
         }
-        item.Type = TypeOf(bytes, item, ref valid);
+        item.Type = TypeOf(bytes, item, ref valid, checkUtf8);
         return valid;
     }
 
     /// <summary>The oneof of one AnyValue; false when it holds two values or a string that is not UTF-8.</summary>
-    internal static bool ReadAnyValue(ReadOnlySpan<byte> bytes, int start, int end, ref WireAttribute item)
+    internal static bool ReadAnyValue(ReadOnlySpan<byte> bytes, int start, int end, ref WireAttribute item, bool checkUtf8 = true)
     {
         item.Case = 0;
         var values = 0;
@@ -95,11 +96,11 @@ internal struct WireAttribute
             item.Case = field;
             values++;
         }
-        return values <= 1 && (item.Case != 1 || Utf8.IsValid(item.StringValue(bytes)));
+        return values <= 1 && (item.Case != 1 || !checkUtf8 || Utf8.IsValid(item.StringValue(bytes)));
     }
 
     /// <summary>The ValueType Tempo gives the value; arrays are checked for one element type (empty: a string array).</summary>
-    private static AttributeValueType TypeOf(ReadOnlySpan<byte> bytes, in WireAttribute item, ref bool valid)
+    private static AttributeValueType TypeOf(ReadOnlySpan<byte> bytes, in WireAttribute item, ref bool valid, bool checkUtf8)
     {
         switch (item.Case)
         {
@@ -119,7 +120,7 @@ internal struct WireAttribute
                         continue;
                     }
                     var (start, length) = array.ReadLengthDelimited(field);
-                    valid &= ReadAnyValue(bytes, start, start + length, ref element);
+                    valid &= ReadAnyValue(bytes, start, start + length, ref element, checkUtf8);
                     if (elementCase >= 0 && element.Case != elementCase)
                     {
                         // a mixed array reaches the columns only as Google.Protobuf's JSON of the parsed value

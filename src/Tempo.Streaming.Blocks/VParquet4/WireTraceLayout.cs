@@ -66,6 +66,7 @@ internal sealed class WireTraceLayout
 
     private ReadOnlyMemory<byte>[] _fragments = new ReadOnlyMemory<byte>[4];
     private readonly HashSet<ulong> _seen = [];
+    private bool _checkUtf8; // false for bytes Google.Protobuf just wrote (EncodedTrace.Of)
 
     public ResourceGroup[] Resources = new ResourceGroup[8];
     public ScopeGroup[] Scopes = new ScopeGroup[8];
@@ -89,6 +90,7 @@ internal sealed class WireTraceLayout
             _fragments = new ReadOnlyMemory<byte>[Math.Max(fragments.Count, _fragments.Length * 2)];
         }
         ResourceCount = ScopeCount = SpanCount = AttributeCount = 0;
+        _checkUtf8 = !trace.Canonical;
         _seen.Clear();
         var combine = fragments.Count > 1;
         for (var f = 0; f < fragments.Count; f++)
@@ -110,6 +112,7 @@ internal sealed class WireTraceLayout
                 }
             }
             _fragments[f] = Trace.Parser.ParseFrom(fragments[f].Span).ToByteArray();
+            _checkUtf8 = true;
             if (!TryScan(f, first: f == 0, combine))
             {
                 throw new InvalidOperationException("a fragment re-encoded by Google.Protobuf still has a repeated singular field or invalid UTF-8");
@@ -196,7 +199,7 @@ internal sealed class WireTraceLayout
             if (field == 1 && wireType == WireType.LengthDelimited)
             {
                 var (scopeStart, scopeLength) = reader.ReadLengthDelimited(field);
-                if (Scopes[index].ScopeLength >= 0 || !ValidScope(bytes, scopeStart, scopeStart + scopeLength))
+                if (Scopes[index].ScopeLength >= 0 || (_checkUtf8 && !ValidScope(bytes, scopeStart, scopeStart + scopeLength)))
                 {
                     return false;
                 }
@@ -261,7 +264,7 @@ internal sealed class WireTraceLayout
                     span.IdKey = SpanKey(spanId);
                     break;
                 case 3:
-                    if (!Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
+                    if (!ValidUtf8(reader.ReadBytes(field, wireType))) return false;
                     break;
                 case 4:
                     var parent = reader.ReadBytes(field, wireType);
@@ -270,7 +273,7 @@ internal sealed class WireTraceLayout
                     break;
                 case 5:
                     var (nameStart, nameLength) = reader.ReadLengthDelimited(field);
-                    if (!Utf8.IsValid(bytes.Slice(nameStart, nameLength))) return false;
+                    if (!ValidUtf8(bytes.Slice(nameStart, nameLength))) return false;
                     span.NameStart = nameStart;
                     span.NameLength = nameLength;
                     break;
@@ -289,17 +292,17 @@ internal sealed class WireTraceLayout
                     break;
                 case 11:
                     var (eventStart, eventLength) = reader.ReadLengthDelimited(field);
-                    if (!ValidEvent(bytes, eventStart, eventStart + eventLength)) return false;
+                    if (_checkUtf8 && !ValidEvent(bytes, eventStart, eventStart + eventLength)) return false;
                     span.HasEvents = true;
                     break;
                 case 13:
                     var (linkStart, linkLength) = reader.ReadLengthDelimited(field);
-                    if (!ValidLink(bytes, linkStart, linkStart + linkLength)) return false;
+                    if (_checkUtf8 && !ValidLink(bytes, linkStart, linkStart + linkLength)) return false;
                     span.HasLinks = true;
                     break;
                 case 15:
                     var (statusStart, statusLength) = reader.ReadLengthDelimited(field);
-                    if (!ScanStatus(bytes, statusStart, statusStart + statusLength, out span.StatusCode)) return false;
+                    if (!ScanStatus(bytes, statusStart, statusStart + statusLength, _checkUtf8, out span.StatusCode)) return false;
                     break;
                 default:
                     reader.Skip(field, wireType); // trace_id, dropped counts, flags: read again when the row is written
@@ -311,7 +314,7 @@ internal sealed class WireTraceLayout
         return true;
     }
 
-    private static bool ScanStatus(ReadOnlySpan<byte> bytes, int start, int end, out int code)
+    private static bool ScanStatus(ReadOnlySpan<byte> bytes, int start, int end, bool checkUtf8, out int code)
     {
         code = 0;
         var seen = 0UL;
@@ -320,7 +323,8 @@ internal sealed class WireTraceLayout
         {
             if (field == 2 && wireType == WireType.LengthDelimited)
             {
-                if (!FirstTime(ref seen, field) || !Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
+                var message = reader.ReadBytes(field, wireType);
+                if (!FirstTime(ref seen, field) || (checkUtf8 && !Utf8.IsValid(message))) return false;
             }
             else if (field == 3 && wireType == WireType.Varint)
             {
@@ -413,8 +417,10 @@ internal sealed class WireTraceLayout
         {
             Array.Resize(ref Attributes, Attributes.Length * 2);
         }
-        return WireAttribute.TryRead(bytes, start, end, out Attributes[AttributeCount++]);
+        return WireAttribute.TryRead(bytes, start, end, out Attributes[AttributeCount++], _checkUtf8);
     }
+
+    private bool ValidUtf8(ReadOnlySpan<byte> value) => !_checkUtf8 || Utf8.IsValid(value);
 
     // Wire type of each known Span field (index = field number; -1 unknown), as generated code switches on whole tags.
     internal static readonly sbyte[] SpanWireTypes = [-1, 2, 2, 2, 2, 2, 0, 1, 1, 2, 0, 2, 0, 2, 0, 2, 5];
