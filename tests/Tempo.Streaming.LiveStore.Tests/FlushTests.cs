@@ -264,6 +264,58 @@ public sealed class FlushTests
         (await store.FlushAsync(CancellationToken.None)).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData(64L << 20)] // the whole range stays in memory between the cut's passes
+    [InlineData(2_000)]     // the first pass gives up part way, inside a trace
+    public async Task A_cut_writes_the_same_block_whether_its_fragments_stay_in_memory_between_passes_or_are_read_again(long maxBlockBytes)
+    {
+        var expected = await CutManyTracesAsync(maxBlockBytes: 1); // nothing stays: every pass reads RocksDB
+
+        var cut = await CutManyTracesAsync(maxBlockBytes);
+
+        cut.Ingest.Should().Be(expected.Ingest, "the survey counted the same spans");
+        cut.DedicatedColumns.Should().Be(expected.DedicatedColumns, "the sample saw the same traces");
+        cut.Data.Should().Equal(expected.Data);
+    }
+
+    /// <summary>
+    /// Forces one cut of 40 records (traces split across records, one trace in several fragments of one record, and
+    /// fragments up to a few kilobytes) under <paramref name="maxBlockBytes"/>, whose double is the cut's memory budget;
+    /// returns the block's lineage (with the survey's span count), dedicated columns and data.parquet.
+    /// </summary>
+    private static async Task<(IngestLineage? Ingest, string DedicatedColumns, byte[] Data)> CutManyTracesAsync(long maxBlockBytes)
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        var spanNumber = 0;
+        for (var record = 0; record < 40; record++)
+        {
+            var fragments = new List<(byte[], Tempo.Streaming.Tempopb.Trace)>();
+            for (var trace = 0; trace < 5; trace++)
+            {
+                var traceNumber = (record * 7 + trace * 13) % 60 + 1;
+                var spans = Enumerable.Range(0, 1 + (record + trace) % 9)
+                    .Select(_ => NewSpan(TraceId(traceNumber), ++spanNumber, name: new string('x', spanNumber % 300)))
+                    .ToArray();
+                fragments.Add((TraceId(traceNumber), Fragment($"svc-{trace}", spans)));
+            }
+            fragments.Add(fragments[0]); // the same trace twice in one record: two fragments, deduplicated in the block
+            await fixture.AppendAsync(0, Record(TenantA, [.. fragments]));
+        }
+        var options = fixture.Options(o => o with { Flush = new BlockFlushOptions { MaxBlockBytes = maxBlockBytes, CheckInterval = TimeSpan.FromHours(1) } });
+        await using var store = await fixture.OpenStoreAsync(options, writer: new BlockWriter(backend));
+        await fixture.CaughtUpAsync(store);
+
+        var result = (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+
+        result.Range.Should().Be(new FlushRange(0, 0, 39));
+        var block = result.Blocks.Should().ContainSingle().Subject;
+        block.TotalObjects.Should().Be(60);
+        block.Ingest!.Spans.Should().Be(spanNumber + Enumerable.Range(0, 40).Sum(record => 1 + record % 9), "every fragment's spans, the repeated ones too");
+        return (block.Ingest, string.Join(",", block.DedicatedColumns.Select(c => $"{c.Scope}/{c.Name}")),
+            await backend.GetAsync(BlockPaths.Data(TenantA, block.BlockId)));
+    }
+
     [Fact]
     public async Task A_store_without_a_backend_refuses_to_flush()
     {

@@ -16,9 +16,17 @@ internal sealed class BlockCutter
     private readonly RangeLedger _ledger;
     private readonly BlockWriter _writer;
     private readonly string _topic;
+    private readonly long _retainBudgetBytes;
+    private readonly ArenaChunkPool _chunks;
 
-    public BlockCutter(LiveStoreDatabase db, RangeLedger ledger, BlockWriter writer, string topic)
+    /// <param name="retainBudgetBytes">Fragment bytes of one tenant's range a cut keeps in memory between its passes
+    /// (<see cref="LedgerTraceGroups"/>).</param>
+    /// <param name="concurrentCuts">Cuts that may run at once (the chunk pool keeps what they use between cuts).</param>
+    public BlockCutter(LiveStoreDatabase db, RangeLedger ledger, BlockWriter writer, string topic, long retainBudgetBytes,
+        int concurrentCuts)
     {
+        _retainBudgetBytes = retainBudgetBytes;
+        _chunks = new ArenaChunkPool((int)Math.Min(int.MaxValue, concurrentCuts * (retainBudgetBytes / ArenaChunkPool.ChunkBytes + 2)));
         _db = db;
         _ledger = ledger;
         _writer = writer;
@@ -43,9 +51,9 @@ internal sealed class BlockCutter
         var blocks = new List<BlockMeta>(byTenant.Count);
         foreach (var (tenant, fragments) in byTenant)
         {
-            // One trace at a time: the survey counts, the writer samples and writes, each reading fragments back from
-            // RocksDB as it goes, so a cut holds a row group in memory rather than the whole range parsed.
-            var traces = new LedgerTraceGroups(_db, range.Partition, fragments);
+            // One trace at a time: the survey counts, the writer samples and writes, so a cut holds the range's bytes
+            // (or, past the budget, one trace's) and a row group, never the whole range parsed.
+            using var traces = new LedgerTraceGroups(_db, range.Partition, fragments, _retainBudgetBytes, _chunks);
             var survey = TraceGroupSurvey.Take(traces, cancellationToken);
             if (survey.Traces == 0)
             {

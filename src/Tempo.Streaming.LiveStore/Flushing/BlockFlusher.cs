@@ -45,7 +45,10 @@ internal sealed class BlockFlusher
     {
         _db = db;
         _ledger = ledger;
-        _cutter = new BlockCutter(db, ledger, writer, log.Topic);
+        // A cut by size holds at most max_block_bytes of fragments (plus its last record): twice that leaves room for
+        // forced cuts of a backlog without letting one hold the whole store in memory.
+        _cutter = new BlockCutter(db, ledger, writer, log.Topic, retainBudgetBytes: options.MaxBlockBytes > long.MaxValue / 2 ? long.MaxValue : 2 * options.MaxBlockBytes,
+            options.ConcurrentFlushes);
         _deleter = deleter;
         _log = log;
         _options = options;
