@@ -40,6 +40,10 @@ internal struct WireAttribute
     public static bool TryRead(ReadOnlySpan<byte> bytes, int start, int end, out WireAttribute item, bool checkUtf8 = true)
     {
         item = new WireAttribute { AnyLength = -1 };
+        if (TryReadPlain(bytes, start, end, ref item))
+        {
+            return !checkUtf8 || (Utf8.IsValid(item.Key(bytes)) && (item.Case != 1 || Utf8.IsValid(item.StringValue(bytes))));
+        }
         var valid = true;
         var keySeen = false;
         var reader = new ProtoReader(bytes, start, end, "KeyValue");
@@ -65,6 +69,114 @@ internal struct WireAttribute
         }
         item.Type = TypeOf(bytes, item, ref valid, checkUtf8);
         return valid;
+    }
+
+    /// <summary>
+    /// The shape nearly every SDK writes — key (field 1), then value (field 2) holding one string, bool, int or double,
+    /// each once, lengths under 16 KiB — read without the general tag loop (the attribute scan was a fifth of a cut).
+    /// False, with <paramref name="item"/> untouched but for scratch, for anything else: the general reader decides.
+    /// </summary>
+    private static bool TryReadPlain(ReadOnlySpan<byte> bytes, int start, int end, ref WireAttribute item)
+    {
+        var p = start;
+        if (p >= end || bytes[p] != 0x0A || !TryReadShortLength(bytes, ref p, end, out var keyLength))
+        {
+            return false;
+        }
+        var keyStart = p;
+        p += keyLength;
+        if (p >= end || bytes[p] != 0x12 || !TryReadShortLength(bytes, ref p, end, out var anyLength) || p + anyLength != end
+            || anyLength == 0)
+        {
+            return false;
+        }
+        var anyStart = p;
+        var tag = bytes[p];
+        switch (tag)
+        {
+            case 0x0A: // string_value
+                if (!TryReadShortLength(bytes, ref p, end, out var stringLength) || p + stringLength != end)
+                {
+                    return false;
+                }
+                item.ValueStart = p;
+                item.ValueLength = stringLength;
+                item.Type = AttributeValueType.String;
+                break;
+            case 0x10 or 0x18: // bool_value, int_value
+                p++;
+                ulong value = 0;
+                for (var shift = 0; ; shift += 7)
+                {
+                    if (p >= end || shift > 63)
+                    {
+                        return false;
+                    }
+                    var b = bytes[p++];
+                    value |= (ulong)(b & 0x7F) << shift;
+                    if (b < 0x80)
+                    {
+                        break;
+                    }
+                }
+                if (p != end)
+                {
+                    return false;
+                }
+                if (tag == 0x10)
+                {
+                    item.Bool = value != 0;
+                    item.Type = AttributeValueType.Bool;
+                }
+                else
+                {
+                    item.Int = unchecked((long)value);
+                    item.Type = AttributeValueType.Int;
+                }
+                break;
+            case 0x21: // double_value
+                if (anyLength != 9)
+                {
+                    return false;
+                }
+                item.Double = BitConverter.UInt64BitsToDouble(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(p + 1, 8)));
+                item.Type = AttributeValueType.Double;
+                break;
+            default:
+                return false;
+        }
+        item.Case = tag >> 3;
+        item.KeyStart = keyStart;
+        item.KeyLength = keyLength;
+        item.AnyStart = anyStart;
+        item.AnyLength = anyLength;
+        return true;
+    }
+
+    /// <summary>Steps over the tag at <paramref name="p"/> and reads a length of one or two varint bytes that fits before <paramref name="end"/>.</summary>
+    private static bool TryReadShortLength(ReadOnlySpan<byte> bytes, ref int p, int end, out int length)
+    {
+        length = 0;
+        if (p + 1 >= end)
+        {
+            return false;
+        }
+        int first = bytes[p + 1];
+        if (first < 0x80)
+        {
+            length = first;
+            p += 2;
+        }
+        else
+        {
+            if (p + 2 >= end || bytes[p + 2] >= 0x80)
+            {
+                return false;
+            }
+            length = (first & 0x7F) | (bytes[p + 2] << 7);
+            p += 3;
+        }
+        return length <= end - p;
     }
 
     /// <summary>The oneof of one AnyValue; false when it holds two values or a string that is not UTF-8.</summary>

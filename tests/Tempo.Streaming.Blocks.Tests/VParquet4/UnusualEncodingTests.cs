@@ -22,6 +22,7 @@ public sealed class UnusualEncodingTests
     {
         "invalid utf-8 everywhere", "repeated singular fields", "repeated oneof", "wrong wire types and unknown fields",
         "later fragment needs re-encoding", "first fragment needs re-encoding",
+        "invalid utf-8 only in an attribute value", "invalid utf-8 only in an attribute key",
     };
 
     [Theory]
@@ -85,6 +86,17 @@ public sealed class UnusualEncodingTests
             TraceOf(Batch(Resource(Attribute("service.name", Str("svc"))),
                 Scope([], Span(1, 0, Varint(5, 7), Ld(5, "name"u8.ToArray()), Ld(6, [1]), Varint(6, 2), Fixed64(99, 1),
                     Ld(100, [1, 2, 3]), Varint(9, 1), Ld(9, Cat(Attribute("k", Str("v")), Varint(7, 1))))))),
+        ],
+        // each string checked on its own: one bad byte anywhere else would re-encode the fragment and hide a missed check
+        "invalid utf-8 only in an attribute value" =>
+        [
+            TraceOf(Batch(Resource(Attribute("service.name", Str("svc"))),
+                Scope([], Span(1, 0, Ld(5, "op"u8.ToArray()), Ld(9, Attribute("http.url", Str(InvalidUtf8))))))),
+        ],
+        "invalid utf-8 only in an attribute key" =>
+        [
+            TraceOf(Batch(Resource(Attribute("service.name", Str("svc")), Attribute(InvalidUtf8, Varint(3, 7))),
+                Scope([], Span(1, 0, Ld(5, "op"u8.ToArray()))))),
         ],
         "later fragment needs re-encoding" =>
         [
