@@ -4,8 +4,9 @@ namespace Tempo.Streaming.LiveStore.Flushing;
 
 /// <summary>
 /// The 1 MiB chunks cuts keep fragment bytes in (<see cref="LedgerTraceGroups"/>), reused from cut to cut. Without it
-/// every cut left tens of megabytes of large-object garbage that the GC collected only in rare full collections: the
-/// process grew by about 800 MiB at 150k spans/s pushed. Keeps at most <c>maxPooledChunks</c> idle chunks; thread-safe.
+/// every cut left tens of megabytes of large-object garbage that the GC collects only in full collections (2-minute
+/// runs at 150k spans/s pushed: median RSS 2,370 MiB without the pool, 2,009 MiB with it, 1,604 MiB before cuts kept
+/// fragments in memory at all). Keeps at most <c>maxPooledChunks</c> idle chunks; thread-safe.
 /// </summary>
 internal sealed class ArenaChunkPool
 {
