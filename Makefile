@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks bench-blocks-query bench-steady-state
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks bench-blocks-query bench-steady-state bench-steady-state-livestore
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -58,6 +58,10 @@ bench-blocks-query:
 ## bench-steady-state: push at a rate for 10 min (-r spans/s, -d duration); RSS, consumption lag and flush lag sampled every 10 s
 bench-steady-state:
 	scripts/bench-steady-state.sh $(ARGS)
+
+## bench-steady-state-livestore: the live store alone (pre-filled log released at -r spans/s for -d), same samples and report
+bench-steady-state-livestore:
+	scripts/bench-steady-state-livestore.sh $(ARGS)
 
 clean:
 	$(DOTNET) clean Tempo.Streaming.sln -c $(CONFIGURATION) -nologo -v quiet

@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] == LiveStoreConsumptionHarness.CommandName)
     return await LiveStoreConsumptionHarness.RunAsync(args[1..]);
 }
 
+// Issue 6's steady state of the live store alone (pre-filled log released at a rate, blocks cut to a local folder):
+//   ... -- live-store-steady-state prefill --dir D --spans N ; ... -- live-store-steady-state run --dir D --samples F --rate R
+if (args.Length > 0 && args[0] == LiveStoreSteadyStateHarness.CommandName)
+{
+    return await LiveStoreSteadyStateHarness.RunAsync(args[1..]);
+}
+
 var config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumn(ThroughputColumn.SpansPerSecond, ThroughputColumn.MegabytesPerSecond);

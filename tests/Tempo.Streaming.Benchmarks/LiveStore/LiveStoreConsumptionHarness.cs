@@ -75,7 +75,8 @@ public static class LiveStoreConsumptionHarness
         }
     }
 
-    private static async Task<Prefill> PrefillAsync(EmbeddedIngestLog log, long spans)
+    /// <summary>Appends shop-workload pushes of about <paramref name="spans"/> spans through the distributor, as the server's receivers do.</summary>
+    internal static async Task<Prefill> PrefillAsync(EmbeddedIngestLog log, long spans)
     {
         using var distributor = new TraceDistributor(log, new InMemoryPartitionRing(log.PartitionCount), DistributorOptions.Default);
         var workload = ShopBatches.Workload;
@@ -203,52 +204,7 @@ public static class LiveStoreConsumptionHarness
         return total;
     }
 
-    private sealed record Prefill(long Spans, long Traces, long Records, long RecordBytes, TimeSpan Elapsed);
+    internal sealed record Prefill(long Spans, long Traces, long Records, long RecordBytes, TimeSpan Elapsed);
 
     private sealed record RunResult(TimeSpan Elapsed, double SpansPerSecond, long DatabaseBytes, long Pauses);
-
-    /// <summary>Listens to the live store's meter for the counters a run is checked with.</summary>
-    private sealed class LiveStoreCounters : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _stored;
-        private long _discarded;
-        private long _pauses;
-
-        public LiveStoreCounters()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Tempo.Streaming.LiveStore" && instrument.Name is "tempo_live_store_spans_stored_total"
-                        or "tempo_discarded_spans_total" or "tempo_live_store_consumption_paused_total")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-            {
-                switch (instrument.Name)
-                {
-                    case "tempo_live_store_spans_stored_total":
-                        Interlocked.Add(ref _stored, value);
-                        break;
-                    case "tempo_discarded_spans_total":
-                        Interlocked.Add(ref _discarded, value);
-                        break;
-                    default:
-                        Interlocked.Add(ref _pauses, value);
-                        break;
-                }
-            });
-            _listener.Start();
-        }
-
-        public long StoredSpans => Interlocked.Read(ref _stored);
-
-        public long DiscardedSpans => Interlocked.Read(ref _discarded);
-
-        public long Pauses => Interlocked.Read(ref _pauses);
-
-        public void Dispose() => _listener.Dispose();
-    }
 }
