@@ -38,9 +38,10 @@ internal sealed class PacedIngestLog : IIngestLog
 
     public int PartitionCount => _inner.PartitionCount;
 
-    /// <summary>Records of every partition are arriving (or have all arrived).</summary>
+    /// <summary>Time since <see cref="Start"/>.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>Every pre-filled record of every partition has arrived.</summary>
     public bool AllArrived => _clock.IsRunning && _clock.Elapsed >= _window;
 
     public void Start()
