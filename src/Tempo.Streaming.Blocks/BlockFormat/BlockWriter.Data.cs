@@ -119,6 +119,12 @@ public sealed partial class BlockWriter
             traceId.WriteTo(id);
             rowGroup ??= writer.CreateRowGroup();
             var summary = rowWriter.Write(rowGroup.Records, id, trace);
+            if (summary.SpanCount == 0)
+            {
+                // A survey from stored counts said this trace has spans; its fragments hold none.
+                throw new InvalidOperationException(
+                    $"block {meta.TenantId}/{meta.BlockId:D}: trace {traceId} was counted with spans but its fragments hold none");
+            }
             bloom.Add(id);
             contents.Add(traceId, summary);
 

@@ -43,6 +43,13 @@ public sealed partial class BlockWriter
     }
 
     /// <summary>
+    /// Whether the streaming <see cref="WriteAsync(string, IngestLineage, IReadOnlyList{DedicatedColumn}, ITraceFragmentGroups, TraceGroupSurvey, CancellationToken)"/>
+    /// enumerates the groups only once, for the rows, given a survey <see cref="TraceGroupSurvey.FromStoredCounts">from stored
+    /// counts</see> (with <see cref="BlockWriterOptions.AutoDedicatedColumns"/> it also surveys exactly and samples first).
+    /// </summary>
+    public bool ReadsGroupsOnce => !_options.AutoDedicatedColumns;
+
+    /// <summary>
     /// Writes the block of <paramref name="tenant"/> holding <paramref name="fragments"/> (any order, several fragments
     /// per trace allowed), or finds it already written. <paramref name="lineage"/> names the log range and gives the
     /// block ID; <paramref name="dedicatedColumns"/> (the tenant's configured ones) take the spare columns first, then,
@@ -89,8 +96,9 @@ public sealed partial class BlockWriter
     /// <summary>
     /// Writes the block of <paramref name="tenant"/> from <paramref name="traces"/> one trace at a time, or finds it
     /// already written: the same file the list overload writes from the same fragments, in memory bounded by a row
-    /// group instead of the block. <paramref name="survey"/> is <see cref="TraceGroupSurvey.Take"/> of the same groups
-    /// (the caller needs its span count for <paramref name="lineage"/> first).
+    /// group instead of the block. <paramref name="survey"/> is <see cref="TraceGroupSurvey.Take"/> or
+    /// <see cref="TraceGroupSurvey.FromStoredCounts"/> of the same groups (the caller needs its span count for
+    /// <paramref name="lineage"/> first).
     /// </summary>
     /// <exception cref="ArgumentException">No group holds a span (an empty block is never written).</exception>
     public async Task<BlockWriteResult> WriteAsync(string tenant, IngestLineage lineage, IReadOnlyList<DedicatedColumn> dedicatedColumns,
@@ -115,6 +123,10 @@ public sealed partial class BlockWriter
 
         if (_options.AutoDedicatedColumns && DedicatedColumnSelector.HasFreeSlots(dedicatedColumns))
         {
+            if (!survey.SpansExact)
+            {
+                survey = TraceGroupSurvey.Take(traces, cancellationToken); // the sample's stride needs the combined span count
+            }
             dedicatedColumns = DedicatedColumnSelector.SelectFromSample(dedicatedColumns, survey.DedicatedColumnSample(traces));
         }
 

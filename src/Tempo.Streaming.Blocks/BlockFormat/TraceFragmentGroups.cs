@@ -27,32 +27,66 @@ public interface ITraceFragmentGroups
 public readonly record struct EncodedFragmentGroup(ReadOnlyMemory<byte> TraceId, IReadOnlyList<ReadOnlyMemory<byte>> Fragments);
 
 /// <summary>
-/// A first pass over <see cref="ITraceFragmentGroups"/>: what the block will hold, counted one trace at a time.
+/// What the block of an <see cref="ITraceFragmentGroups"/> will hold, counted one trace at a time before it is written.
 /// <see cref="FragmentSpans"/> is the lineage's span count (every span of every fragment, as the list overload's
-/// callers count them); <see cref="Traces"/> and <see cref="Spans"/> count the combined traces that have spans.
+/// callers count them); <see cref="Traces"/> counts the combined traces that have spans, <see cref="Spans"/> their spans.
 /// </summary>
 public sealed class TraceGroupSurvey
 {
     private readonly List<int> _spansPerGroup;
 
-    private TraceGroupSurvey(List<int> spansPerGroup, int traces, long spans, long fragmentSpans)
+    private TraceGroupSurvey(List<int> spansPerGroup, int traces, long spans, long fragmentSpans, bool spansExact)
     {
         _spansPerGroup = spansPerGroup;
         Traces = traces;
         Spans = spans;
         FragmentSpans = fragmentSpans;
+        SpansExact = spansExact;
     }
 
     public int Traces { get; }
 
+    /// <summary>The combined traces' spans; an upper bound when <see cref="SpansExact"/> is false.</summary>
     public long Spans { get; }
 
     public long FragmentSpans { get; }
+
+    /// <summary>
+    /// False for a survey <see cref="FromStoredCounts">from stored counts</see>: a span repeated in a later fragment
+    /// counts again in <see cref="Spans"/> (the rows still hold it once; only the dedicated-column sample needs the
+    /// exact figure).
+    /// </summary>
+    public bool SpansExact { get; }
 
     /// <summary>The combined spans of the group at <paramref name="ordinal"/> (0: it makes no row).</summary>
     public int SpansOfGroup(int ordinal) => _spansPerGroup[ordinal];
 
     public int Groups => _spansPerGroup.Count;
+
+    /// <summary>
+    /// The survey without reading a fragment, from each group's span count summed over its fragments as the source
+    /// counted them when storing (a live store counts every fragment it consumes). Exact for the lineage and for which
+    /// groups make a row — a group makes one as soon as any fragment has a span, since combining keeps the first
+    /// fragment whole and every later span not seen before — and an upper bound for <see cref="Spans"/>.
+    /// </summary>
+    public static TraceGroupSurvey FromStoredCounts(IEnumerable<int> fragmentSpansPerGroup)
+    {
+        ArgumentNullException.ThrowIfNull(fragmentSpansPerGroup);
+        var spansPerGroup = new List<int>();
+        var withSpans = 0;
+        long spans = 0;
+        foreach (var count in fragmentSpansPerGroup)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(fragmentSpansPerGroup));
+            spansPerGroup.Add(count);
+            if (count > 0)
+            {
+                withSpans++;
+                spans += count;
+            }
+        }
+        return new TraceGroupSurvey(spansPerGroup, withSpans, spans, spans, spansExact: false);
+    }
 
     public static TraceGroupSurvey Take(ITraceFragmentGroups traces, CancellationToken cancellationToken = default)
     {
@@ -75,7 +109,7 @@ public sealed class TraceGroupSurvey
                 spans += count;
             }
         }
-        return new TraceGroupSurvey(spansPerGroup, withSpans, spans, fragmentSpans);
+        return new TraceGroupSurvey(spansPerGroup, withSpans, spans, fragmentSpans, spansExact: true);
     }
 
     /// <summary>Per group: the combined trace's spans and all its fragments' spans, from the encoded bytes when there are any.</summary>

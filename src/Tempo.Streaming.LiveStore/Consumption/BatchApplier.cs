@@ -134,13 +134,17 @@ internal sealed class BatchApplier : IDisposable
             return false;
         }
 
-        EnsureKeyCapacity(tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength + 8);
+        EnsureKeyCapacity(2 * (tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength)); // the key, then the ledger value
         var length = LiveStoreKeys.WriteFragmentKey(_key, tenantPrefix, traceId, prepared.Partition, fragment.Offset, fragment.Index);
         _fragmentPuts.AddReferenced(_key.AsSpan(0, length), fragment.Bytes);
         Span<byte> ledgerKey = stackalloc byte[LiveStoreKeys.LedgerFragmentKeyLength];
         LiveStoreKeys.WriteLedgerFragmentKey(ledgerKey, prepared.Partition, fragment.Offset, fragment.Index);
-        // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key)
-        _batch.Put(_db.Ledger, ledgerKey, _key.AsSpan(0, tenantPrefix.Length + 16));
+        // value: tenant \0 traceID — the fragment key without partition, offset and index (those are in the ledger key) —
+        // then the fragment's span count, so a cut knows what each trace holds without reading the fragments.
+        var ledgerValue = _key.AsSpan(length, tenantPrefix.Length + 16 + 4);
+        _key.AsSpan(0, tenantPrefix.Length + 16).CopyTo(ledgerValue);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ledgerValue[^4..], fragment.Spans);
+        _batch.Put(_db.Ledger, ledgerKey, ledgerValue);
 
         trace.Summary.Include(fragment.StartUnixNanos, fragment.EndUnixNanos, size, fragment.Spans,
             new FragmentRef(prepared.Partition, fragment.Offset, fragment.Index));

@@ -51,10 +51,11 @@ internal sealed class BlockCutter
         var blocks = new List<BlockMeta>(byTenant.Count);
         foreach (var (tenant, fragments) in byTenant)
         {
-            // One trace at a time: the survey counts, the writer samples and writes, so a cut holds the range's bytes
-            // (or, past the budget, one trace's) and a row group, never the whole range parsed.
-            using var traces = new LedgerTraceGroups(_db, range.Partition, fragments, _retainBudgetBytes, _chunks);
-            var survey = TraceGroupSurvey.Take(traces, cancellationToken);
+            // One trace at a time: the ledger's counts survey, the writer (samples and) writes, so a cut holds a trace
+            // (or, when the writer reads twice, the range's bytes up to the budget) and a row group, never the range parsed.
+            using var traces = new LedgerTraceGroups(_db, range.Partition, fragments,
+                _writer.ReadsGroupsOnce ? 0 : _retainBudgetBytes, _chunks);
+            var survey = TraceGroupSurvey.FromStoredCounts(traces.StoredSpansPerGroup());
             if (survey.Traces == 0)
             {
                 continue; // fragments without spans (empty batches) make no block

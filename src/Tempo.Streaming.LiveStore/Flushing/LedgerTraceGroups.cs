@@ -8,10 +8,11 @@ namespace Tempo.Streaming.LiveStore.Flushing;
 /// <summary>
 /// One tenant's fragments of a flush range as the block writer's trace groups: the ledger's fragment list sorted by
 /// trace ID (ties in log order, so a trace's fragments combine as they would in log order), each fragment read from
-/// the traces family only when its group is enumerated. The writer enumerates the groups twice (survey, rows): the
-/// first pass keeps what it read in memory, up to a budget, and later passes read from there instead of RocksDB
-/// (the second read of every fragment was a tenth of a cut's CPU). Past the budget the copy is dropped and later
-/// passes read RocksDB again, so a huge forced cut costs reads, not memory.
+/// the traces family only when its group is enumerated. The survey comes from the ledger's span counts
+/// (<see cref="StoredSpansPerGroup"/>), so a cut reads the fragments once, for the rows. A writer that enumerates the
+/// groups more than once (the dedicated-column sample) gets a retain budget: the first pass keeps what it read in
+/// memory and later passes read from there instead of RocksDB. Past the budget the copy is dropped and later passes
+/// read RocksDB again, so a huge forced cut costs reads, not memory.
 /// </summary>
 internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
 {
@@ -47,6 +48,20 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
         {
             _sorted[i] = fragmentsInLogOrder[order[i]];
             _ids[i] = ids[order[i]];
+        }
+    }
+
+    /// <summary>Each group's spans, summed over its fragments as the ledger counted them at consume time (nothing is read).</summary>
+    public IEnumerable<int> StoredSpansPerGroup()
+    {
+        foreach (var (start, end) in GroupBounds())
+        {
+            var spans = 0;
+            for (var i = start; i < end; i++)
+            {
+                spans = checked(spans + _sorted[i].Spans);
+            }
+            yield return spans;
         }
     }
 

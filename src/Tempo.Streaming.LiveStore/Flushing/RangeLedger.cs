@@ -4,8 +4,11 @@ using Tempo.Streaming.RocksDb;
 
 namespace Tempo.Streaming.LiveStore.Flushing;
 
-/// <summary>One stored fragment of a range: its tenant prefix (<c>tenant \0</c>), trace ID and place in the log.</summary>
-internal readonly record struct LedgerFragment(byte[] TenantPrefix, byte[] TraceId, long Offset, int Index);
+/// <summary>
+/// One stored fragment of a range: its tenant prefix (<c>tenant \0</c>), trace ID, place in the log and the spans it
+/// holds (counted when it was consumed).
+/// </summary>
+internal readonly record struct LedgerFragment(byte[] TenantPrefix, byte[] TraceId, long Offset, int Index, int Spans);
 
 /// <summary>
 /// Reads the ledger family (<see cref="LiveStoreKeys"/>): the records of a partition in offset order and the fragments
@@ -71,7 +74,7 @@ internal sealed class RangeLedger
         {
             var key = iterator.Key;
             var value = iterator.Value;
-            var tenantPrefix = value[..^16];
+            var tenantPrefix = value[..^20];
             byte[]? prefix = null;
             foreach (var known in prefixes)
             {
@@ -86,8 +89,8 @@ internal sealed class RangeLedger
                 prefix = tenantPrefix.ToArray();
                 prefixes.Add(prefix);
             }
-            fragments.Add(new LedgerFragment(prefix, value[^16..].ToArray(), BinaryPrimitives.ReadInt64BigEndian(key[5..]),
-                BinaryPrimitives.ReadInt32BigEndian(key[13..])));
+            fragments.Add(new LedgerFragment(prefix, value[^20..^4].ToArray(), BinaryPrimitives.ReadInt64BigEndian(key[5..]),
+                BinaryPrimitives.ReadInt32BigEndian(key[13..]), BinaryPrimitives.ReadInt32BigEndian(value[^4..])));
         }
         iterator.ThrowIfFailed();
         return fragments;

@@ -15,7 +15,7 @@ internal sealed class LiveStoreDatabase : IDisposable
     public const string LedgerFamily = "ledger";
 
     /// <summary>Bumped whenever <see cref="LiveStoreKeys"/> changes incompatibly.</summary>
-    public const int LayoutVersion = 3;
+    public const int LayoutVersion = 4;
 
     private LiveStoreDatabase(RocksDatabase db)
     {

@@ -14,7 +14,7 @@ namespace Tempo.Streaming.LiveStore.Storage;
 ///          tenant \0 'K' minute(4) scope(1) name                           → (empty)   tag name seen in that minute
 ///          tenant \0 'V' minute(4) scope(1) nameLength(2) name type(1) value → (empty)   tag value seen in that minute
 /// ledger:  'R' partition(4) offset(8)                                     → record: timestamp ms(8) bytes(4) fragments(4)
-///          'F' partition(4) offset(8) idx(4)                               → tenant \0 traceID(16) of that fragment
+///          'F' partition(4) offset(8) idx(4)                               → tenant \0 traceID(16) spans(4) of that fragment
 /// meta:    'C' topic \0 partition(4)                                       → next offset to consume (8)
 ///          'B' topic \0 partition(4)                                       → next offset not yet in a block (8)
 ///          'D' partition(4) firstOffset(8)                                 → lastOffset(8) flushedAt ms(8): flushed, to delete

@@ -25,19 +25,25 @@ public sealed class StreamingBlockWriteTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false, 200, false)]
-    [InlineData(true, 200, false)]
-    [InlineData(true, 200, true)] // the survey counts the encoded fragments, as a live-store cut does
-    [InlineData(true, 4500, false)] // more spans than the dedicated-column sample: every k-th trace is sampled, k > 1
-    [InlineData(true, 4500, true)]
-    public async Task The_streaming_write_is_the_list_write_byte_for_byte(bool autoDedicatedColumns, int traces, bool encoded)
+    [InlineData(false, 200, false, false)]
+    [InlineData(true, 200, false, false)]
+    [InlineData(true, 200, true, false)] // the survey counts the encoded fragments
+    [InlineData(true, 4500, false, false)] // more spans than the dedicated-column sample: every k-th trace is sampled, k > 1
+    [InlineData(true, 4500, true, false)]
+    [InlineData(false, 200, true, true)] // as a live-store cut: the survey from stored counts, the rows from the encoded fragments
+    [InlineData(false, 4500, true, true)]
+    [InlineData(true, 4500, true, true)] // stored counts overstate the combined spans; the writer surveys exactly for the sample
+    public async Task The_streaming_write_is_the_list_write_byte_for_byte(bool autoDedicatedColumns, int traces, bool encoded, bool storedCounts)
     {
         var fragmentsInLogOrder = Fragments(seed: traces, traces);
         var options = new BlockWriterOptions { AutoDedicatedColumns = autoDedicatedColumns, RowGroupSizeBytes = 64_000 };
         var listStore = Store("list");
         var streamStore = Store("stream");
         var groups = new GroupsInIdOrder(fragmentsInLogOrder, encoded);
-        var survey = TraceGroupSurvey.Take(groups);
+        var survey = storedCounts
+            ? TraceGroupSurvey.FromStoredCounts(groups.Groups().Select(g => g.Sum(f => DedicatedColumnSelector.SpanCount(f.Trace))))
+            : TraceGroupSurvey.Take(groups);
+        if (storedCounts) survey.Spans.Should().BeGreaterThan(TraceGroupSurvey.Take(groups).Spans, "every 5th trace repeats a batch");
         var lineage = new IngestLineage("tempo-ingest", 2, 40, 90, 51, survey.FragmentSpans);
 
         var fromList = (await new BlockWriter(listStore, options).WriteAsync(Tenant, lineage, [], fragmentsInLogOrder)).Meta;
@@ -57,12 +63,14 @@ public sealed class StreamingBlockWriteTests : IDisposable
         (await (await BlockReader.OpenAsync(streamStore, Tenant, fromList.BlockId)).VerifyAsync()).Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Groups_without_spans_make_no_block()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Groups_without_spans_make_no_block(bool storedCounts)
     {
         var id = new RandomTraces(seed: 9).NextTraceId();
         var groups = new GroupsInIdOrder([new TraceFragment(id, new Trace())]);
-        var survey = TraceGroupSurvey.Take(groups);
+        var survey = storedCounts ? TraceGroupSurvey.FromStoredCounts([0]) : TraceGroupSurvey.Take(groups);
 
         survey.Traces.Should().Be(0);
         var write = () => new BlockWriter(Store("empty")).WriteAsync(Tenant, new IngestLineage("tempo-ingest", 0, 1, 1, 1, 0), [], groups, survey);
