@@ -19,7 +19,8 @@ namespace Tempo.Streaming.Benchmarks.LiveStore;
 /// distributor once (its own process, so its memory is not in the figure); each <c>run</c> opens a fresh live store
 /// with default settings over a <see cref="PacedIngestLog"/> that releases the pre-filled records at <c>--rate</c>
 /// spans/s, and samples every <c>--interval</c> seconds what scripts/bench-steady-state.sh samples of a server (same
-/// TSV columns, same log lines), then keeps sampling <c>--drain</c> seconds after the last record arrived.
+/// TSV columns, same log lines), then keeps sampling <c>--drain</c> seconds after the last record arrived. <c>cut</c>
+/// measures the block cuts alone (<see cref="LiveStoreCutHarness"/>).
 /// </summary>
 public static class LiveStoreSteadyStateHarness
 {
@@ -36,7 +37,7 @@ public static class LiveStoreSteadyStateHarness
             return 2;
         }
 
-        return arguments.Phase == "prefill" ? await PrefillAsync(arguments) : await RunPacedAsync(arguments);
+        return arguments.Phase == "prefill" ? await PrefillAsync(arguments) : await RunOverPrefillAsync(arguments);
     }
 
     private static async Task<int> PrefillAsync(SteadyStateArguments arguments)
@@ -52,7 +53,8 @@ public static class LiveStoreSteadyStateHarness
         return 0;
     }
 
-    private static async Task<int> RunPacedAsync(SteadyStateArguments arguments)
+    /// <summary>A run or a cut: a fresh live store (and blocks folder) over the pre-filled log.</summary>
+    private static async Task<int> RunOverPrefillAsync(SteadyStateArguments arguments)
     {
         var manifestPath = Path.Combine(arguments.Directory, ManifestName);
         if (!File.Exists(manifestPath))
@@ -74,16 +76,6 @@ public static class LiveStoreSteadyStateHarness
 
         Directory.CreateDirectory(blocksPath);
         await using var log = EmbeddedIngestLog.Open(LogOptions(arguments.Directory, manifest.Partitions));
-        var first = new long[log.PartitionCount];
-        var end = new long[log.PartitionCount];
-        for (var partition = 0; partition < first.Length; partition++)
-        {
-            var stats = log.GetPartitionStats(partition);
-            (first[partition], end[partition]) = (stats.LogStartOffset, stats.HighWatermark);
-        }
-
-        var window = TimeSpan.FromSeconds((double)manifest.Spans / arguments.Rate);
-        var paced = new PacedIngestLog(log, first, end, window);
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(LogLevel.Information)
             .AddSimpleConsole(options =>
@@ -94,6 +86,24 @@ public static class LiveStoreSteadyStateHarness
                 options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                 options.ColorBehavior = LoggerColorBehavior.Disabled;
             }));
+        return arguments.Phase == "cut"
+            ? await LiveStoreCutHarness.RunAsync(arguments, manifest, log, storePath, blocksPath, loggers)
+            : await RunPacedAsync(arguments, manifest, log, storePath, blocksPath, loggers);
+    }
+
+    private static async Task<int> RunPacedAsync(SteadyStateArguments arguments, PrefillManifest manifest, EmbeddedIngestLog log,
+        string storePath, string blocksPath, ILoggerFactory loggers)
+    {
+        var first = new long[log.PartitionCount];
+        var end = new long[log.PartitionCount];
+        for (var partition = 0; partition < first.Length; partition++)
+        {
+            var stats = log.GetPartitionStats(partition);
+            (first[partition], end[partition]) = (stats.LogStartOffset, stats.HighWatermark);
+        }
+
+        var window = TimeSpan.FromSeconds((double)manifest.Spans / arguments.Rate);
+        var paced = new PacedIngestLog(log, first, end, window);
         using var counters = new LiveStoreCounters();
         var defaults = new LiveStoreOptions();
         var options = defaults with
@@ -144,5 +154,5 @@ public static class LiveStoreSteadyStateHarness
     private static EmbeddedLogOptions LogOptions(string directory, int partitions) =>
         EmbeddedLogOptions.Default(Path.Combine(directory, "ingest")) with { Partitions = partitions };
 
-    private sealed record PrefillManifest(int Partitions, long Spans, long Traces, long Records, long RecordBytes);
+    internal sealed record PrefillManifest(int Partitions, long Spans, long Traces, long Records, long RecordBytes);
 }

@@ -2,13 +2,14 @@ using System.Globalization;
 
 namespace Tempo.Streaming.Benchmarks.LiveStore;
 
-/// <summary>Command line of <see cref="LiveStoreSteadyStateHarness"/>: <c>prefill</c> or <c>run</c>, and their options.</summary>
+/// <summary>Command line of <see cref="LiveStoreSteadyStateHarness"/>: <c>prefill</c>, <c>run</c> or <c>cut</c>, and their options.</summary>
 internal sealed record SteadyStateArguments
 {
     public const string Usage =
         "usage: live-store-steady-state prefill --dir PATH --spans N [--partitions N (4)]\n" +
         "       live-store-steady-state run --dir PATH --samples FILE [--rate spans/s (150000)] [--interval s (10)] [--drain s (60)] " +
-        "[--max-block-bytes N (live-store default)] [--zstd-level N (the block writer's tuned levels)]";
+        "[--max-block-bytes N (live-store default)] [--zstd-level N (the block writer's tuned levels)]\n" +
+        "       live-store-steady-state cut --dir PATH [--max-block-bytes N] [--zstd-level N]";
 
     public required string Phase { get; init; }
 
@@ -35,9 +36,9 @@ internal sealed record SteadyStateArguments
     {
         parsed = new SteadyStateArguments { Phase = args.Count > 0 ? args[0] : "" };
         error = null;
-        if (parsed.Phase is not ("prefill" or "run"))
+        if (parsed.Phase is not ("prefill" or "run" or "cut"))
         {
-            error = "the first argument must be prefill or run";
+            error = "the first argument must be prefill, run or cut";
             return false;
         }
 
