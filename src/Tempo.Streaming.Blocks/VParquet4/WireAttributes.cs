@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using Tempo.Streaming.Core.Wire;
@@ -42,7 +41,7 @@ internal struct WireAttribute
         item = new WireAttribute { AnyLength = -1 };
         if (TryReadPlain(bytes, start, end, ref item))
         {
-            return !checkUtf8 || (Utf8.IsValid(item.Key(bytes)) && (item.Case != 1 || Utf8.IsValid(item.StringValue(bytes))));
+            return !checkUtf8 || (WireUtf8.IsValid(item.Key(bytes)) && (item.Case != 1 || WireUtf8.IsValid(item.StringValue(bytes))));
         }
         var valid = true;
         var keySeen = false;
@@ -54,7 +53,7 @@ internal struct WireAttribute
                 valid &= !keySeen;
                 keySeen = true;
                 (item.KeyStart, item.KeyLength) = reader.ReadLengthDelimited(field);
-                valid &= !checkUtf8 || Utf8.IsValid(bytes.Slice(item.KeyStart, item.KeyLength));
+                valid &= !checkUtf8 || WireUtf8.IsValid(bytes.Slice(item.KeyStart, item.KeyLength));
             }
             else if (field == 2 && wireType == WireType.LengthDelimited)
             {
@@ -208,7 +207,7 @@ internal struct WireAttribute
             item.Case = field;
             values++;
         }
-        return values <= 1 && (item.Case != 1 || !checkUtf8 || Utf8.IsValid(item.StringValue(bytes)));
+        return values <= 1 && (item.Case != 1 || !checkUtf8 || WireUtf8.IsValid(item.StringValue(bytes)));
     }
 
     /// <summary>The ValueType Tempo gives the value; arrays are checked for one element type (empty: a string array).</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Unicode;
 using Google.Protobuf;
 using Tempo.Streaming.Blocks.BlockFormat;
 using Tempo.Streaming.Core.Wire;
@@ -324,7 +323,7 @@ internal sealed class WireTraceLayout
             if (field == 2 && wireType == WireType.LengthDelimited)
             {
                 var message = reader.ReadBytes(field, wireType);
-                if (!FirstTime(ref seen, field) || (checkUtf8 && !Utf8.IsValid(message))) return false;
+                if (!FirstTime(ref seen, field) || (checkUtf8 && !WireUtf8.IsValid(message))) return false;
             }
             else if (field == 3 && wireType == WireType.Varint)
             {
@@ -401,7 +400,7 @@ internal sealed class WireTraceLayout
             }
             else if ((shape.Strings & (1UL << field)) != 0)
             {
-                if (!Utf8.IsValid(reader.ReadBytes(field, wireType))) return false;
+                if (!WireUtf8.IsValid(reader.ReadBytes(field, wireType))) return false;
             }
             else
             {
@@ -420,7 +419,7 @@ internal sealed class WireTraceLayout
         return WireAttribute.TryRead(bytes, start, end, out Attributes[AttributeCount++], _checkUtf8);
     }
 
-    private bool ValidUtf8(ReadOnlySpan<byte> value) => !_checkUtf8 || Utf8.IsValid(value);
+    private bool ValidUtf8(ReadOnlySpan<byte> value) => !_checkUtf8 || WireUtf8.IsValid(value);
 
     // Wire type of each known Span field (index = field number; -1 unknown), as generated code switches on whole tags.
     internal static readonly sbyte[] SpanWireTypes = [-1, 2, 2, 2, 2, 2, 0, 1, 1, 2, 0, 2, 0, 2, 0, 2, 5];
