@@ -4,6 +4,9 @@ using Tempo.Streaming.RocksDb.Native;
 
 namespace Tempo.Streaming.RocksDb;
 
+/// <summary>A value of <see cref="RocksDatabase.MultiGetSorted"/>: key <paramref name="index"/>'s value (empty when not found).</summary>
+public delegate void MultiGetValueAction<in TState>(int index, bool found, ReadOnlySpan<byte> value, TState state);
+
 public sealed unsafe partial class RocksDatabase
 {
     /// <summary>The value of <paramref name="key"/> as a new array, or null when absent (at <paramref name="snapshot"/> if given).</summary>
@@ -76,6 +79,84 @@ public sealed unsafe partial class RocksDatabase
         finally
         {
             cfHandle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Looks up a batch of keys with one MultiGet (RocksDB shares the index and blob-file reads among them, which point
+    /// lookups each repeat) and calls <paramref name="onValue"/> for every key, in order: its index, whether it was found
+    /// and the pinned value (valid only inside the call). The keys lie back to back in <paramref name="keyBytes"/>, their
+    /// lengths in <paramref name="keyLengths"/>, and must be ascending in the column family's (bytewise) order.
+    /// </summary>
+    public void MultiGetSorted<TState>(ColumnFamily cf, ReadOnlySpan<byte> keyBytes, ReadOnlySpan<int> keyLengths, TState state,
+        MultiGetValueAction<TState> onValue)
+    {
+        ArgumentNullException.ThrowIfNull(onValue);
+        var count = keyLengths.Length;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var pointers = ArrayPool<nint>.Shared.Rent(count);
+        var sizes = ArrayPool<nuint>.Shared.Rent(count);
+        var values = ArrayPool<nint>.Shared.Rent(count);
+        var errors = ArrayPool<nint>.Shared.Rent(count);
+        var cfHandle = EnterColumnFamily(cf);
+        try
+        {
+            Array.Clear(values, 0, count);
+            Array.Clear(errors, 0, count);
+            fixed (byte* keys = keyBytes)
+            fixed (nint* pointerList = pointers)
+            fixed (nuint* sizeList = sizes)
+            fixed (nint* valueList = values)
+            fixed (nint* errorList = errors)
+            {
+                var offset = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    pointerList[i] = (nint)(keys + offset);
+                    sizeList[i] = (nuint)keyLengths[i];
+                    offset += keyLengths[i];
+                }
+                if (offset > keyBytes.Length)
+                {
+                    throw new ArgumentException($"the key lengths add up to {offset} bytes, more than the {keyBytes.Length} given");
+                }
+
+                RocksNative.rocksdb_batched_multi_get_cf(cfHandle.Database.Pointer, cfHandle.Database.DefaultReadOptions, cfHandle.Pointer,
+                    (nuint)count, (byte**)pointerList, sizeList, valueList, errorList, sortedInput: 1);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var error = errors[i];
+                errors[i] = 0; // ThrowIfSet frees this message; the finally frees the rest
+                RocksError.ThrowIfSet(error, "multi-get", cf.Name);
+                if (values[i] == 0)
+                {
+                    onValue(i, false, default, state);
+                    continue;
+                }
+
+                nuint length = 0;
+                var value = RocksNative.rocksdb_pinnableslice_value(values[i], &length);
+                onValue(i, true, new ReadOnlySpan<byte>(value, checked((int)length)), state);
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (values[i] != 0) RocksNative.rocksdb_pinnableslice_destroy(values[i]);
+                if (errors[i] != 0) RocksNative.rocksdb_free((void*)errors[i]);
+            }
+            cfHandle.DangerousRelease();
+            ArrayPool<nint>.Shared.Return(pointers);
+            ArrayPool<nuint>.Shared.Return(sizes);
+            ArrayPool<nint>.Shared.Return(values);
+            ArrayPool<nint>.Shared.Return(errors);
         }
     }
 

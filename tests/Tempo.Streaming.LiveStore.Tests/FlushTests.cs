@@ -5,6 +5,7 @@ using Tempo.Streaming.Blocks.Meta;
 using Tempo.Streaming.Core.Querying;
 using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.LiveStore.Flushing;
+using Tempo.Streaming.LiveStore.Storage;
 using static Tempo.Streaming.LiveStore.Tests.TestTraces;
 
 namespace Tempo.Streaming.LiveStore.Tests;
@@ -266,6 +267,7 @@ public sealed class FlushTests
 
     [Theory]
     [InlineData(64L << 20)] // the whole range stays in memory between the cut's passes
+    [InlineData(400_000)]   // the first pass gives up in a later read batch
     [InlineData(2_000)]     // the first pass gives up part way, inside a trace
     public async Task A_cut_writes_the_same_block_whether_its_fragments_stay_in_memory_between_passes_or_are_read_again(long maxBlockBytes)
     {
@@ -279,16 +281,42 @@ public sealed class FlushTests
     }
 
     /// <summary>
-    /// Forces one cut of 40 records (traces split across records, one trace in several fragments of one record, and
+    /// Forces one cut of 100 records (600 fragments: several read batches; traces split across records, one trace in several fragments of one record, and
     /// fragments up to a few kilobytes) under <paramref name="maxBlockBytes"/>, whose double is the cut's memory budget;
     /// returns the block's lineage (with the ledger's span count), dedicated columns and data.parquet.
     /// </summary>
     private static async Task<(IngestLineage? Ingest, string DedicatedColumns, byte[] Data)> CutManyTracesAsync(long maxBlockBytes)
     {
+        const int Records = 100;
         await using var fixture = new LiveStoreFixture(partitions: 1);
         var backend = fixture.Backend();
+        var spanNumber = await AppendSplitTracesAsync(fixture, Records);
+        var options = fixture.Options(o => o with { Flush = new BlockFlushOptions { MaxBlockBytes = maxBlockBytes, CheckInterval = TimeSpan.FromHours(1) } });
+        // Automatic dedicated columns make the writer read the groups three times (exact survey, sample, rows); without
+        // them it reads once and keeps nothing.
+        var writer = new BlockWriter(backend, new BlockWriterOptions { AutoDedicatedColumns = true });
+        writer.ReadsGroupsOnce.Should().BeFalse();
+        await using var store = await fixture.OpenStoreAsync(options, writer: writer);
+        await fixture.CaughtUpAsync(store);
+
+        var result = (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+
+        result.Range.Should().Be(new FlushRange(0, 0, Records - 1));
+        var block = result.Blocks.Should().ContainSingle().Subject;
+        block.TotalObjects.Should().Be(60);
+        block.Ingest!.Spans.Should().Be(spanNumber + Enumerable.Range(0, Records).Sum(record => 1 + record % 9), "every fragment's spans, the repeated ones too");
+        return (block.Ingest, string.Join(",", block.DedicatedColumns.Select(c => $"{c.Scope}/{c.Name}")),
+            await backend.GetAsync(BlockPaths.Data(TenantA, block.BlockId)));
+    }
+
+    /// <summary>
+    /// <paramref name="records"/> records of 60 traces split across them (5 fragments of up to 9 spans each, names up to
+    /// 300 bytes, and the first fragment again: one trace twice in one record); returns the spans appended.
+    /// </summary>
+    private static async Task<int> AppendSplitTracesAsync(LiveStoreFixture fixture, int records)
+    {
         var spanNumber = 0;
-        for (var record = 0; record < 40; record++)
+        for (var record = 0; record < records; record++)
         {
             var fragments = new List<(byte[], Tempo.Streaming.Tempopb.Trace)>();
             for (var trace = 0; trace < 5; trace++)
@@ -302,22 +330,49 @@ public sealed class FlushTests
             fragments.Add(fragments[0]); // the same trace twice in one record: two fragments, deduplicated in the block
             await fixture.AppendAsync(0, Record(TenantA, [.. fragments]));
         }
-        var options = fixture.Options(o => o with { Flush = new BlockFlushOptions { MaxBlockBytes = maxBlockBytes, CheckInterval = TimeSpan.FromHours(1) } });
-        // Automatic dedicated columns make the writer read the groups three times (exact survey, sample, rows); without
-        // them it reads once and keeps nothing.
-        var writer = new BlockWriter(backend, new BlockWriterOptions { AutoDedicatedColumns = true });
-        writer.ReadsGroupsOnce.Should().BeFalse();
-        await using var store = await fixture.OpenStoreAsync(options, writer: writer);
-        await fixture.CaughtUpAsync(store);
+        return spanNumber;
+    }
 
-        var result = (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Subject;
+    [Theory]
+    [InlineData(0)]         // nothing kept: every pass reads RocksDB, a batch at a time
+    [InlineData(4_000)]     // the first pass gives up inside its first read batch
+    [InlineData(400_000)]   // ... in a later read batch
+    [InlineData(64L << 20)] // everything kept: the second pass reads memory
+    public async Task The_ledger_groups_hand_out_every_fragment_as_stored_in_every_pass_whatever_the_budget(long retainBudgetBytes)
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        await AppendSplitTracesAsync(fixture, records: 100);
+        await using (var store = await fixture.OpenStoreAsync())
+        {
+            await fixture.CaughtUpAsync(store);
+        }
+        using var db = LiveStoreDatabase.Open(fixture.StorePath, blockCacheBytes: 8 << 20, memtableBudgetBytes: 0);
+        var fragments = new RangeLedger(db).Fragments(new FlushRange(0, 0, 99));
+        fragments.Should().HaveCount(600);
+        // What each group must hold: its ledger fragments, in order, as point lookups read them.
+        var expected = fragments
+            .Select((fragment, logOrder) => (fragment, logOrder))
+            .OrderBy(f => Convert.ToHexString(f.fragment.TraceId), StringComparer.Ordinal).ThenBy(f => f.logOrder)
+            .GroupBy(f => Convert.ToHexString(f.fragment.TraceId))
+            .Select(g => g.Key + ":" + string.Join(",", g.Select(f => Convert.ToHexString(db.Db.Get(db.Traces,
+                FragmentKey(f.fragment))!))))
+            .ToList();
+        expected.Should().HaveCount(60);
 
-        result.Range.Should().Be(new FlushRange(0, 0, 39));
-        var block = result.Blocks.Should().ContainSingle().Subject;
-        block.TotalObjects.Should().Be(60);
-        block.Ingest!.Spans.Should().Be(spanNumber + Enumerable.Range(0, 40).Sum(record => 1 + record % 9), "every fragment's spans, the repeated ones too");
-        return (block.Ingest, string.Join(",", block.DedicatedColumns.Select(c => $"{c.Scope}/{c.Name}")),
-            await backend.GetAsync(BlockPaths.Data(TenantA, block.BlockId)));
+        using var groups = new LedgerTraceGroups(db, 0, fragments, retainBudgetBytes, new ArenaChunkPool(8));
+        for (var pass = 0; pass < 2; pass++)
+        {
+            groups.EncodedGroups()
+                .Select(g => Convert.ToHexString(g.TraceId.Span) + ":" + string.Join(",", g.Fragments.Select(f => Convert.ToHexString(f.Span))))
+                .Should().Equal(expected, $"pass {pass + 1}");
+        }
+    }
+
+    private static byte[] FragmentKey(LedgerFragment fragment)
+    {
+        var key = new byte[fragment.TenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength];
+        LiveStoreKeys.WriteFragmentKey(key, fragment.TenantPrefix, fragment.TraceId, partition: 0, fragment.Offset, fragment.Index);
+        return key;
     }
 
     [Fact]

@@ -83,4 +83,36 @@ public sealed class BlobFileTests : IDisposable
         db.Get(cf, "new-0042"u8).Should().Equal(LargeValue(42));
         db.Get(cf, "old-0042"u8).Should().BeNull();
     }
+
+    [Fact]
+    public void A_sorted_multi_get_finds_values_in_blob_files_tables_and_the_memtable_and_reports_the_missing_keys_in_order()
+    {
+        using var db = _dir.Open(BlobOptions, "traces");
+        var cf = db.GetColumnFamily("traces");
+        for (var i = 0; i < 100; i += 2)
+        {
+            db.Put(cf, Bytes.Of($"trace-{i:D4}"), LargeValue(i)); // blob files once flushed
+        }
+        db.Put(cf, "trace-0051"u8, "small, in a table"u8);
+        db.Flush();
+        db.Put(cf, "trace-0053"u8, LargeValue(53)); // still in the memtable
+
+        var wanted = Enumerable.Range(40, 20).Select(i => $"trace-{i:D4}").ToArray();
+        var keyBytes = wanted.SelectMany(Bytes.Of).ToArray();
+        var results = new List<(int Index, bool Found, byte[] Value)>();
+        db.MultiGetSorted(cf, keyBytes, wanted.Select(k => k.Length).ToArray(), results,
+            static (index, found, value, list) => list.Add((index, found, value.ToArray())));
+
+        results.Select(r => r.Index).Should().Equal(Enumerable.Range(0, 20));
+        for (var k = 0; k < wanted.Length; k++)
+        {
+            var i = 40 + k;
+            var expected = i % 2 == 0 ? LargeValue(i) : i == 51 ? Bytes.Of("small, in a table") : i == 53 ? LargeValue(53) : null;
+            results[k].Found.Should().Be(expected is not null, wanted[k]);
+            results[k].Value.Should().Equal(expected ?? [], wanted[k]);
+        }
+
+        var overrun = () => db.MultiGetSorted(cf, keyBytes, [keyBytes.Length + 1], 0, static (_, _, _, _) => { });
+        overrun.Should().Throw<ArgumentException>().WithMessage("*more than the*");
+    }
 }

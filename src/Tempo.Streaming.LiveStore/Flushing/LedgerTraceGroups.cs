@@ -16,6 +16,9 @@ namespace Tempo.Streaming.LiveStore.Flushing;
 /// </summary>
 internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
 {
+    /// <summary>Fragments read with one MultiGet (whole groups; a group with more is read alone).</summary>
+    private const int ReadBatchFragments = 256;
+
     private readonly LiveStoreDatabase _db;
     private readonly int _partition;
     private readonly LedgerFragment[] _sorted;
@@ -94,31 +97,43 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
             yield break;
         }
 
-        // A pass that may be kept reads into the arena; once over the budget it drops the arena and reads the rest of
-        // the groups into one reused buffer.
+        // Groups are read a batch at a time with one MultiGet. A pass that may be kept reads into the arena; once over
+        // the budget it drops the arena and reads the rest of the batches into one reused buffer.
         var arena = _retainBudgetBytes > 0 ? new FragmentArena(_chunks, _sorted.Length) : null;
         var scratch = new FragmentArena(_chunks, 0);
+        var bounds = GroupBounds().ToList();
         try
         {
-            foreach (var (start, end) in GroupBounds())
+            for (var batchStart = 0; batchStart < bounds.Count;)
             {
-                if (arena is not null && !ReadInto(arena, start, end, _retainBudgetBytes))
+                var batchEnd = batchStart + 1;
+                while (batchEnd < bounds.Count && bounds[batchEnd].End - bounds[batchStart].Start <= ReadBatchFragments)
+                {
+                    batchEnd++;
+                }
+                var (first, last) = (bounds[batchStart].Start, bounds[batchEnd - 1].End);
+                if (arena is not null && !ReadInto(arena, first, last, _retainBudgetBytes))
                 {
                     arena.Release(); // the groups it held were handed out and passed
                     arena = null;
                 }
-                var from = arena ?? scratch;
                 if (arena is null)
                 {
                     scratch.Reset();
-                    ReadInto(scratch, start, end, long.MaxValue);
+                    ReadInto(scratch, first, last, long.MaxValue);
                 }
-                fragments.Clear();
-                for (var i = start; i < end; i++)
+                var from = arena ?? scratch;
+                var ordinalBase = arena is null ? first : 0;
+                for (var group = batchStart; group < batchEnd; group++)
                 {
-                    fragments.Add(from.Get(arena is null ? i - start : i));
+                    fragments.Clear();
+                    for (var i = bounds[group].Start; i < bounds[group].End; i++)
+                    {
+                        fragments.Add(from.Get(i - ordinalBase));
+                    }
+                    yield return new EncodedFragmentGroup(_sorted[bounds[group].Start].TraceId, fragments);
                 }
-                yield return new EncodedFragmentGroup(_sorted[start].TraceId, fragments);
+                batchStart = batchEnd;
             }
             if (_retained is null && arena is not null)
             {
@@ -174,26 +189,41 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
     }
 
     /// <summary>
-    /// Appends fragments [start, end) to <paramref name="arena"/>; false (some may be in) when the arena would pass
-    /// <paramref name="budgetBytes"/>.
+    /// Appends fragments [start, end) to <paramref name="arena"/> with one MultiGet; false (some may be in) when the
+    /// arena would pass <paramref name="budgetBytes"/>.
     /// </summary>
     private bool ReadInto(FragmentArena arena, int start, int end, long budgetBytes)
     {
+        var count = end - start;
+        if (arena.KeyLengths.Length < count)
+        {
+            arena.KeyLengths = new int[Math.Max(count, arena.KeyLengths.Length * 2)];
+        }
+        var used = 0;
         for (var i = start; i < end; i++)
         {
-            var length = WriteKey(ref arena.Key, _sorted[i]);
-            var found = _db.Db.TryGet(_db.Traces, arena.Key.AsSpan(0, length), (arena, budgetBytes),
-                static (value, state) => state.arena.TryAppend(value, state.budgetBytes));
-            if (!found)
+            var length = _sorted[i].TenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength;
+            if (arena.Key.Length < used + length)
             {
-                throw Missing(_sorted[i]);
+                Array.Resize(ref arena.Key, Math.Max(used + length, arena.Key.Length * 2));
             }
-            if (arena.OverBudget)
-            {
-                return false;
-            }
+            LiveStoreKeys.WriteFragmentKey(arena.Key.AsSpan(used), _sorted[i].TenantPrefix, _sorted[i].TraceId, _partition,
+                _sorted[i].Offset, _sorted[i].Index);
+            arena.KeyLengths[i - start] = length;
+            used += length;
         }
-        return true;
+        // The keys ascend as the traces family orders them: one tenant, then trace ID, partition, offset and index.
+        _db.Db.MultiGetSorted(_db.Traces, arena.Key.AsSpan(0, used), arena.KeyLengths.AsSpan(0, count), 
+            (Groups: this, Arena: arena, Start: start, Budget: budgetBytes),
+            static (index, found, value, state) =>
+            {
+                if (!found)
+                {
+                    throw state.Groups.Missing(state.Groups._sorted[state.Start + index]);
+                }
+                state.Arena.TryAppend(value, state.Budget);
+            });
+        return !arena.OverBudget;
     }
 
     private int WriteKey(ref byte[] key, LedgerFragment fragment)
@@ -210,7 +240,7 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
 
     /// <summary>
     /// Fragment bytes in chunks that are never moved (a memory handed out stays valid), addressed by the order they were
-    /// appended in, plus the key buffer of the reads that fill it.
+    /// appended in, plus the key buffers of the reads that fill it.
     /// </summary>
     private sealed class FragmentArena
     {
@@ -222,6 +252,7 @@ internal sealed class LedgerTraceGroups : ITraceFragmentGroups, IDisposable
         private long _bytes;
 
         public byte[] Key = new byte[256];
+        public int[] KeyLengths = new int[64];
 
         public FragmentArena(ArenaChunkPool pool, int expectedFragments)
         {

@@ -93,6 +93,14 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Library)]
     internal static partial nint rocksdb_get_pinned_cf(nint db, nint readOptions, nint cf, byte* key, nuint keyLength, nint* errptr);
 
+    /// <summary>
+    /// One MultiGet of <paramref name="numKeys"/> keys: values[i] is NULL when key i is absent, else a pinnable slice to
+    /// destroy; errs[i] a malloc'ed message to free. sorted_input (a C bool): the keys are in the column family's order already.
+    /// </summary>
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_batched_multi_get_cf(nint db, nint readOptions, nint cf, nuint numKeys, byte** keys,
+        nuint* keySizes, nint* values, nint* errs, byte sortedInput);
+
     [LibraryImport(Library)] internal static partial byte* rocksdb_pinnableslice_value(nint slice, nuint* valueLength);
     [LibraryImport(Library)] internal static partial void rocksdb_pinnableslice_destroy(nint slice);
 
