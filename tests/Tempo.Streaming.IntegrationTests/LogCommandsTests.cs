@@ -33,7 +33,7 @@ public sealed partial class LogCommandsTests : IAsyncLifetime
         summary.FailedBatches.Should().Be(0);
         var workload = new ShopWorkload(3, baseTime);
 
-        var tail = await RunCliAsync("log", "tail", "--path", _server.IngestPath, "--from-offset", "0");
+        var tail = await CliProcess.RunAsync("log", "tail", "--path", _server.IngestPath, "--from-offset", "0");
         var ids = new HashSet<string>();
         long spans = 0;
         foreach (Match m in TailLine().Matches(tail))
@@ -44,29 +44,13 @@ public sealed partial class LogCommandsTests : IAsyncLifetime
         ids.Should().BeEquivalentTo(Enumerable.Range(0, 120).Select(i => workload.TraceIdHex(i)));
         spans.Should().Be(summary.AcknowledgedSpans);
 
-        var stats = await RunCliAsync("log", "stats", "--path", _server.IngestPath);
+        var stats = await CliProcess.RunAsync("log", "stats", "--path", _server.IngestPath);
         await using var log = EmbeddedIngestLog.OpenReadOnly(_server.IngestPath);
         for (var p = 0; p < log.PartitionCount; p++)
         {
             var highWatermark = await log.GetHighWatermarkAsync(p, CancellationToken.None);
             stats.Should().MatchRegex($"│ {p} +│ +0 │ +{highWatermark} │ +{highWatermark} │", $"partition {p} has {highWatermark} records");
         }
-    }
-
-    private static async Task<string> RunCliAsync(params string[] args)
-    {
-        var dll = Path.Combine(Path.GetDirectoryName(typeof(LoadRunner).Assembly.Location)!, "tempo-streaming-cli.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["COLUMNS"] = "250";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        process.ExitCode.Should().Be(0, await stderr);
-        return await stdout;
     }
 
     [GeneratedRegex(@"tenant=single-tenant bytes=\d+ traces=\d+ spans=(?<spans>\d+) ids=(?<ids>[0-9a-f,]+)")]

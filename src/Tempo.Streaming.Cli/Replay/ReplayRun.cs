@@ -70,7 +70,7 @@ internal static class ReplayRun
             RecordsRead = progress.Read,
             Throttle = pacer.Unlimited ? null : pacer.WaitAsync,
         };
-        var builder = new ReplayBlockBuilder(log, new BlockWriter(store), dedicatedColumns: null, read);
+        var builder = new ReplayBlockBuilder(log, new BlockWriter(store, BlockWriterOptions.Cut), dedicatedColumns: null, read);
         var clock = Stopwatch.StartNew();
         var exit = 0;
         try

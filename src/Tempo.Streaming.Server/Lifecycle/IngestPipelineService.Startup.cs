@@ -190,7 +190,8 @@ internal sealed partial class IngestPipelineService
 
             // Only the flush owner writes blocks; a replica with flush_blocks: false keeps what it consumed and serves it.
             var blockWriter = options.Flush.Enabled
-                ? new Blocks.BlockFormat.BlockWriter(BlockStore(), logger: _loggerFactory.CreateLogger<Blocks.BlockFormat.BlockWriter>())
+                ? new Blocks.BlockFormat.BlockWriter(BlockStore(), Blocks.BlockFormat.BlockWriterOptions.Cut,
+                    _loggerFactory.CreateLogger<Blocks.BlockFormat.BlockWriter>())
                 : null;
             var store = await LiveTraceStore.OpenAsync(options, log, _loggerFactory.CreateLogger("Tempo.Streaming.LiveStore"),
                 _meterFactory, cancellationToken, blockWriter);

@@ -29,7 +29,7 @@ internal sealed record SteadyStateArguments
 
     public long? MaxBlockBytes { get; init; }
 
-    /// <summary>One zstd level for every column of the cut blocks; null: the block writer's tuned per-column levels.</summary>
+    /// <summary>One zstd level for every column of the cut blocks; null: the live store's (<see cref="Tempo.Streaming.Blocks.BlockFormat.BlockWriterOptions.Cut"/>).</summary>
     public int? ZstdLevel { get; init; }
 
     public static bool TryParse(IReadOnlyList<string> args, out SteadyStateArguments parsed, out string? error)

@@ -16,6 +16,30 @@ public sealed class CompactorTests : IDisposable
     public void Dispose() => _scenario.Dispose();
 
     [Fact]
+    public async Task Cut_blocks_are_written_fast_and_larger_and_compaction_gives_back_the_tuned_block_byte_for_byte()
+    {
+        // The same inputs (same seed) written the live store's way and with the tuned levels, then compacted alike.
+        using var tuned = new CompactionScenario(seed: 7);
+        var cutInputs = await _scenario.WriteInputsAsync(Tenant, partition: 0, firstOffset: 0, blocks: 3, traceCount: 150, InputTime,
+            writerOptions: BlockWriterOptions.Cut);
+        var tunedInputs = await tuned.WriteInputsAsync(Tenant, partition: 0, firstOffset: 0, blocks: 3, traceCount: 150, InputTime);
+        cutInputs.Blocks.Select(b => b.BlockId).Should().Equal(tunedInputs.Blocks.Select(b => b.BlockId));
+        cutInputs.Blocks.Sum(b => b.Size).Should().BeGreaterThan(tunedInputs.Blocks.Sum(b => b.Size),
+            "cuts compress every column at zstd level 1, below the tuned levels");
+
+        var compactor = new Compactor(new CompactorOptions());
+        (await compactor.RunOnceAsync(_scenario.Store, CompactionScenario.Now)).Errors.Should().BeEmpty();
+        (await compactor.RunOnceAsync(tuned.Store, CompactionScenario.Now)).Errors.Should().BeEmpty();
+
+        var fromCuts = (await _scenario.LiveBlocksAsync(Tenant)).Should().ContainSingle().Subject;
+        var fromTuned = (await tuned.LiveBlocksAsync(Tenant)).Should().ContainSingle().Subject;
+        fromCuts.BlockId.Should().Be(fromTuned.BlockId);
+        (await _scenario.Store.GetAsync(BlockPaths.Data(Tenant, fromCuts.BlockId)))
+            .Should().Equal(await tuned.Store.GetAsync(BlockPaths.Data(Tenant, fromTuned.BlockId)),
+                "the compactor rewrites every page with its own (tuned) levels, whatever the inputs were compressed with");
+    }
+
+    [Fact]
     public async Task Merges_the_inputs_into_one_block_holding_every_span_once()
     {
         IReadOnlyList<DedicatedColumn>[] columns =

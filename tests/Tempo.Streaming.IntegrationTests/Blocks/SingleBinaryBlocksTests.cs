@@ -1,4 +1,5 @@
 using Tempo.Streaming.Blocks.Backend;
+using Tempo.Streaming.Blocks.Meta;
 using Tempo.Streaming.Cli.Load.Workload;
 using Tempo.Streaming.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -59,6 +60,16 @@ public sealed class SingleBinaryBlocksTests(ITestOutputHelper output) : IDisposa
         await StoredBlocks.ShouldHoldEverySpanOnceAsync(store, pushed, "after two flushes");
 
         (await server.StopAsync()).Should().Be(0, server.Output);
+
+        // The CLI's replay, run as an operator does, writes a deleted cut block back byte for byte: it writes with the
+        // live store's cut options, not the compactor's.
+        var deleted = blocks[0].Meta!;
+        var data = await store.GetAsync(BlockPaths.Data(deleted.TenantId, deleted.BlockId));
+        Directory.Delete(Path.Combine(BlockPipelineServer.BlocksPath(_dir.Path), deleted.TenantId, deleted.BlockId.ToString("D")), recursive: true);
+        var replay = await CliProcess.RunAsync("replay", "--partition", $"{deleted.Ingest!.Partition}", "--from", $"{deleted.Ingest.FirstOffset}",
+            "--to", $"{deleted.Ingest.LastOffset}", "--path", BlockPipelineServer.BlocksPath(_dir.Path), "--log.path", Path.Combine(_dir.Path, "ingest"), "--force");
+        replay.Should().Contain($"written {deleted.TenantId}/{deleted.BlockId:D}");
+        (await store.GetAsync(BlockPaths.Data(deleted.TenantId, deleted.BlockId))).Should().Equal(data, "replay reproduces the cut's data.parquet");
         output.WriteLine($"done at {clock.Elapsed.TotalSeconds:0.0} s");
     }
 }
