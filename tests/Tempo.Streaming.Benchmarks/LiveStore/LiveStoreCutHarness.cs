@@ -40,7 +40,7 @@ internal static class LiveStoreCutHarness
             MaxBlockDuration = TimeSpan.FromSeconds(1), // the last, short range of each partition is cut by age
         };
         var held = defaults with { Path = storePath, Flush = flush with { CheckInterval = TimeSpan.FromDays(1), MaxBlockDuration = TimeSpan.FromDays(1) } };
-        var writer = new BlockWriter(new LocalObjectStore(blocksPath), BlockWriterOptions.Cut with { CompressionLevel = arguments.ZstdLevel ?? BlockWriterOptions.CutZstdLevel },
+        var writer = new BlockWriter(new LocalObjectStore(blocksPath), arguments.CutWriterOptions,
             logger: loggers.CreateLogger<BlockWriter>());
 
         using var counters = new LiveStoreCounters();
@@ -55,7 +55,7 @@ internal static class LiveStoreCutHarness
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"consumed {counters.StoredSpans:#,0} spans with flushing held off in {consumeTime.Elapsed.TotalSeconds:0.0} s; cutting " +
-            $"with max_block_bytes {flush.MaxBlockBytes:#,0}, zstd level {arguments.ZstdLevel ?? BlockWriterOptions.CutZstdLevel}"));
+            $"with max_block_bytes {flush.MaxBlockBytes:#,0}, zstd level {arguments.CutWriterOptions.CompressionLevel}"));
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();

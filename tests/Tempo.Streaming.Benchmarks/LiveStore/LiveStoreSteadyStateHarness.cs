@@ -111,11 +111,11 @@ public static class LiveStoreSteadyStateHarness
             Path = storePath,
             Flush = arguments.MaxBlockBytes is { } maxBlockBytes ? defaults.Flush with { MaxBlockBytes = maxBlockBytes } : defaults.Flush,
         };
-        var writer = new BlockWriter(new LocalObjectStore(blocksPath), BlockWriterOptions.Cut with { CompressionLevel = arguments.ZstdLevel ?? BlockWriterOptions.CutZstdLevel }, logger: loggers.CreateLogger<BlockWriter>());
+        var writer = new BlockWriter(new LocalObjectStore(blocksPath), arguments.CutWriterOptions, logger: loggers.CreateLogger<BlockWriter>());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"live store alone: {manifest.Spans:#,0} pre-filled spans ({manifest.Records:#,0} records in {manifest.Partitions} partitions) arriving at " +
             $"{arguments.Rate:#,0} spans/s for {window.TotalSeconds:0} s, max_block_bytes {options.Flush.MaxBlockBytes:#,0}, " +
-            $"zstd level {arguments.ZstdLevel ?? BlockWriterOptions.CutZstdLevel}, {Environment.ProcessorCount} cores"));
+            $"zstd level {arguments.CutWriterOptions.CompressionLevel}, {Environment.ProcessorCount} cores"));
 
         var sampler = new SteadyStateSampler(arguments.Samples, paced, counters);
         await using (var store = await LiveTraceStore.OpenAsync(options, paced, loggers.CreateLogger("Tempo.Streaming.LiveStore"), null,

@@ -32,6 +32,11 @@ internal sealed record SteadyStateArguments
     /// <summary>One zstd level for every column of the cut blocks; null: the live store's (<see cref="Tempo.Streaming.Blocks.BlockFormat.BlockWriterOptions.Cut"/>).</summary>
     public int? ZstdLevel { get; init; }
 
+    /// <summary>The live store's cut options, with <see cref="ZstdLevel"/> when one was given.</summary>
+    public Tempo.Streaming.Blocks.BlockFormat.BlockWriterOptions CutWriterOptions => ZstdLevel is { } level
+        ? Tempo.Streaming.Blocks.BlockFormat.BlockWriterOptions.Cut with { CompressionLevel = level }
+        : Tempo.Streaming.Blocks.BlockFormat.BlockWriterOptions.Cut;
+
     public static bool TryParse(IReadOnlyList<string> args, out SteadyStateArguments parsed, out string? error)
     {
         parsed = new SteadyStateArguments { Phase = args.Count > 0 ? args[0] : "" };
