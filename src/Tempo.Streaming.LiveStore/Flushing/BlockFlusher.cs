@@ -126,7 +126,11 @@ internal sealed class BlockFlusher
         }
     }
 
-    /// <summary>The flushed ranges of a partition whose <c>complete_block_timeout</c> has passed.</summary>
+    /// <summary>
+    /// The flushed ranges of a partition whose <c>complete_block_timeout</c> has passed, oldest first, up to the first
+    /// that is not due yet: ranges are deleted in offset order (see <see cref="FlushedRangeDeleter"/>), even should the
+    /// clock have stepped back between two flushes.
+    /// </summary>
     public List<FlushRange> RangesToDelete(int partition, DateTimeOffset now)
     {
         var due = new List<FlushRange>();
@@ -136,10 +140,11 @@ internal sealed class BlockFlusher
         for (iterator.Seek(prefix); iterator.Valid; iterator.Next())
         {
             var value = iterator.Value;
-            if (BinaryPrimitives.ReadInt64BigEndian(value[8..]) <= cutoff)
+            if (BinaryPrimitives.ReadInt64BigEndian(value[8..]) > cutoff)
             {
-                due.Add(new FlushRange(partition, BinaryPrimitives.ReadInt64BigEndian(iterator.Key[5..]), BinaryPrimitives.ReadInt64BigEndian(value)));
+                break;
             }
+            due.Add(new FlushRange(partition, BinaryPrimitives.ReadInt64BigEndian(iterator.Key[5..]), BinaryPrimitives.ReadInt64BigEndian(value)));
         }
         iterator.ThrowIfFailed();
         return due;

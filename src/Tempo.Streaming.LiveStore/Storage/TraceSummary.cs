@@ -84,13 +84,39 @@ internal sealed class TraceSummary
         }
     }
 
+    /// <summary>
+    /// From an encoded summary, without decoding it: whether it lists a fragment of <paramref name="partition"/> after
+    /// <paramref name="offset"/> (true), lists only fragments of that partition at or before it (false), or cannot tell
+    /// (null: the fragments are not listed, or some are in other partitions).
+    /// </summary>
+    public static bool? ListsFragmentsAfter(ReadOnlySpan<byte> source, int partition, long offset)
+    {
+        var refCount = ValidatedRefCount(source);
+        if (refCount < 0)
+        {
+            return null;
+        }
+
+        var otherPartitions = false;
+        for (var i = 0; i < refCount; i++)
+        {
+            var entry = source[(FixedLength + i * RefLength)..];
+            if (BinaryPrimitives.ReadInt32BigEndian(entry) != partition)
+            {
+                otherPartitions = true;
+            }
+            else if (BinaryPrimitives.ReadInt64BigEndian(entry[4..]) > offset)
+            {
+                return true;
+            }
+        }
+
+        return otherPartitions ? null : false;
+    }
+
     public static TraceSummary Read(ReadOnlySpan<byte> source)
     {
-        var refCount = source.Length >= FixedLength ? BinaryPrimitives.ReadInt32BigEndian(source[28..]) : 0;
-        if (source.Length < FixedLength || refCount < -1 || source.Length != FixedLength + Math.Max(0, refCount) * RefLength)
-        {
-            throw new InvalidDataException($"a trace summary of {source.Length} bytes is malformed");
-        }
+        var refCount = ValidatedRefCount(source);
 
         var summary = new TraceSummary
         {
@@ -108,6 +134,18 @@ internal sealed class TraceSummary
         }
 
         return summary;
+    }
+
+    /// <summary>The encoded reference count (-1 = not listed), after checking the length agrees with it.</summary>
+    private static int ValidatedRefCount(ReadOnlySpan<byte> source)
+    {
+        var refCount = source.Length >= FixedLength ? BinaryPrimitives.ReadInt32BigEndian(source[28..]) : 0;
+        if (source.Length < FixedLength || refCount < -1 || source.Length != FixedLength + Math.Max(0, refCount) * RefLength)
+        {
+            throw new InvalidDataException($"a trace summary of {source.Length} bytes is malformed");
+        }
+
+        return refCount;
     }
 }
 
