@@ -50,8 +50,24 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string dataDir, ServerPorts? ports = null, string extraYaml = "",
         TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        ports ??= ServerPorts.Allocate();
-        return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout, environment);
+        if (ports is not null)
+        {
+            return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout, environment);
+        }
+
+        // Ports found free can be taken before the server binds them (an outgoing connection of a test running alongside
+        // gets the same ephemeral port): then the server exits at once, and fresh ports are tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            var allocated = ServerPorts.Allocate();
+            try
+            {
+                return await StartTargetAsync(dataDir, "all", ConfigYaml(allocated, dataDir) + extraYaml, allocated, readyTimeout, environment);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
     }
 
     /// <summary>
