@@ -100,7 +100,11 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
 
                 var (offset, source) = await store.ResumeOffsetAsync(partition, cancellationToken);
                 Log.PartitionResumes(logger, options.Path, partition, offset, source);
-                store._flusher?.InitializeFlushedOffset(partition, offset);
+                if (store._flusher is { } flusher)
+                {
+                    flusher.InitializeFlushedOffset(partition, offset);
+                    await flusher.CommitFlushedOffsetAsync(partition, cancellationToken);
+                }
                 if (!closedCleanly)
                 {
                     await new FragmentRestorer(db, log, logger).RestoreAsync(partition, offset, cancellationToken);

@@ -190,6 +190,24 @@ internal sealed class BlockFlusher
         _db.Db.Write(batch, sync: true);
     }
 
+    /// <summary>
+    /// Commits the stored flushed offset to the consumer group when it is ahead of the group's: a crash (or a failed
+    /// commit) came between storing it and committing it, and without another cut of the partition nothing else would.
+    /// </summary>
+    public async Task CommitFlushedOffsetAsync(int partition, CancellationToken cancellationToken)
+    {
+        if (_db.ReadFlushedOffset(_log.Topic, partition) is not { } flushed)
+        {
+            return;
+        }
+        var committed = await _log.GetCommittedAsync(_consumerGroup, partition, cancellationToken).ConfigureAwait(false)
+            ?? await _log.GetLogStartOffsetAsync(partition, cancellationToken).ConfigureAwait(false);
+        if (flushed > committed)
+        {
+            await CommitAsync(partition, flushed, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task CommitAsync(int partition, long nextOffset, CancellationToken cancellationToken)
     {
         try
