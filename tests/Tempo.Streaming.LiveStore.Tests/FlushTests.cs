@@ -265,6 +265,29 @@ public sealed class FlushTests
         (await store.FlushAsync(CancellationToken.None)).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_flushed_offset_the_group_never_got_is_committed_when_the_store_opens_again()
+    {
+        await using var fixture = new LiveStoreFixture(partitions: 1);
+        var backend = fixture.Backend();
+        await fixture.AppendAsync(0, Record(TenantA, (TraceId(1), Fragment("api", NewSpan(TraceId(1), 1)))),
+            Record(TenantA, (TraceId(2), Fragment("api", NewSpan(TraceId(2), 2)))));
+        var options = fixture.Options();
+        await using (var store = await LiveTraceStore.OpenAsync(options, new FailingCommitsLog(fixture.Log), NullLogger.Instance, null,
+            CancellationToken.None, new BlockWriter(backend)))
+        {
+            store.Start();
+            await fixture.CaughtUpAsync(store);
+            (await store.FlushAsync(CancellationToken.None)).Should().ContainSingle().Which.Range.Should().Be(new FlushRange(0, 0, 1));
+        }
+        (await fixture.Log.GetCommittedAsync(options.ConsumerGroup, 0, CancellationToken.None)).Should().BeNull("the commit after the cut failed");
+
+        // Nothing new to cut: only the open itself can commit the flushed offset.
+        await using var reopened = await fixture.OpenStoreAsync(options, start: false, writer: new BlockWriter(backend));
+
+        (await fixture.Log.GetCommittedAsync(options.ConsumerGroup, 0, CancellationToken.None)).Should().Be(2);
+    }
+
     [Theory]
     [InlineData(64L << 20)] // the whole range stays in memory between the cut's passes
     [InlineData(400_000)]   // the first pass gives up in a later read batch
