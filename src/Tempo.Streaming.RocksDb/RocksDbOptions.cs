@@ -80,6 +80,14 @@ public sealed class RocksDbOptions
     /// </summary>
     public int Level0CompactionTrigger { get; init; } = 4;
 
+    /// <summary>
+    /// <see cref="Level0CompactionTrigger"/> for <see cref="BlobFamilies"/>; null = the same. Their level-0 files hold
+    /// only keys and blob references (a few hundred KB per flushed memtable), so with few of them every compaction into
+    /// level 1 rewrites all of level 1 to add a sliver of new keys. Writes slow down and stop at twice and three times
+    /// the trigger (RocksDB's defaults, 20 and 36 files, would otherwise sit below a large trigger).
+    /// </summary>
+    public int? BlobLevel0CompactionTrigger { get; init; }
+
     /// <summary>Target size of level 1 (RocksDB's <c>max_bytes_for_level_base</c>, default 256 MiB); the levels below grow tenfold.</summary>
     public long Level1TargetBytes { get; init; } = 256 * MiB;
 
@@ -109,6 +117,10 @@ public sealed class RocksDbOptions
         ThrowIfBelow(MemtableBudgetBytes, 0, nameof(MemtableBudgetBytes));
         ThrowIfBelow(KeepInfoLogFiles, 1, nameof(KeepInfoLogFiles));
         ThrowIfBelow(Level0CompactionTrigger, 1, nameof(Level0CompactionTrigger));
+        if (BlobLevel0CompactionTrigger is { } blobTrigger)
+        {
+            ThrowIfBelow(blobTrigger, 1, nameof(BlobLevel0CompactionTrigger));
+        }
         ThrowIfBelow(Level1TargetBytes, 1 * MiB, nameof(Level1TargetBytes));
         ArgumentNullException.ThrowIfNull(BlobFamilies, nameof(BlobFamilies));
         ArgumentNullException.ThrowIfNull(MemtableBloomFamilies, nameof(MemtableBloomFamilies));

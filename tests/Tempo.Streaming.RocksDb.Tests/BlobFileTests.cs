@@ -52,6 +52,26 @@ public sealed class BlobFileTests : IDisposable
     }
 
     [Fact]
+    public void Blob_families_take_their_own_level0_trigger_with_the_write_limits_above_it_and_other_families_keep_theirs()
+    {
+        using (var db = _dir.Open(new RocksDbOptions { BlobFamilies = ["traces"], Level0CompactionTrigger = 8, BlobLevel0CompactionTrigger = 32 }, "traces", "index"))
+        {
+            db.Put(db.GetColumnFamily("traces"), "k"u8, LargeValue(1));
+        }
+
+        var options = File.ReadAllText(Directory.GetFiles(_dir.DatabasePath, "OPTIONS-*").OrderBy(f => f, StringComparer.Ordinal).Last());
+        var tracesSection = options[options.IndexOf("[CFOptions \"traces\"]", StringComparison.Ordinal)..];
+        tracesSection[..tracesSection.IndexOf("[TableOptions", StringComparison.Ordinal)].Should()
+            .Contain("level0_file_num_compaction_trigger=32").And.Contain("level0_slowdown_writes_trigger=64").And.Contain("level0_stop_writes_trigger=96");
+        var indexSection = options[options.IndexOf("[CFOptions \"index\"]", StringComparison.Ordinal)..];
+        indexSection[..indexSection.IndexOf("[TableOptions", StringComparison.Ordinal)].Should()
+            .Contain("level0_file_num_compaction_trigger=8").And.Contain("level0_slowdown_writes_trigger=20").And.Contain("level0_stop_writes_trigger=36");
+
+        var zero = () => _dir.Open(new RocksDbOptions { BlobFamilies = ["traces"], BlobLevel0CompactionTrigger = 0 }, "traces");
+        zero.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*BlobLevel0CompactionTrigger*");
+    }
+
+    [Fact]
     public void A_blob_file_whose_values_are_all_deleted_is_removed_by_compaction()
     {
         using var db = _dir.Open(BlobOptions, "traces");

@@ -67,6 +67,12 @@ internal sealed class NativeOpenOptions : IDisposable
             RocksNative.rocksdb_options_set_enable_blob_files(b, 1);
             RocksNative.rocksdb_options_set_min_blob_size(b, (ulong)options.MinBlobBytes);
             RocksNative.rocksdb_options_set_blob_compression_type(b, (int)options.BlobCompression);
+            if (options.BlobLevel0CompactionTrigger is { } trigger)
+            {
+                RocksNative.rocksdb_options_set_level0_file_num_compaction_trigger(b, trigger);
+                RocksNative.rocksdb_options_set_level0_slowdown_writes_trigger(b, Math.Max(DefaultLevel0SlowdownTrigger, 2 * trigger));
+                RocksNative.rocksdb_options_set_level0_stop_writes_trigger(b, Math.Max(DefaultLevel0StopTrigger, 3 * trigger));
+            }
             // No blob garbage collection: it relocates the live values of the oldest files during compactions, which
             // cost more CPU than inline values did (measured at 150k spans/s). Values deleted together leave whole
             // files of garbage, and RocksDB drops a blob file once every value in it is garbage, without copying.
@@ -80,6 +86,8 @@ internal sealed class NativeOpenOptions : IDisposable
             RocksNative.rocksdb_options_set_memtable_whole_key_filtering(_bloomOptions.Pointer, 1);
         }
     }
+
+    private const int DefaultLevel0SlowdownTrigger = 20, DefaultLevel0StopTrigger = 36;
 
     // RocksDB's default num_levels is 7; the last entry is the bottommost level.
     private static unsafe void SetCompressionPerLevel(nint options, RocksCompression upper, RocksCompression bottommost)

@@ -19,6 +19,8 @@ internal static unsafe partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_options_destroy(nint options);
     [LibraryImport(Library)] internal static partial nint rocksdb_options_create_copy(nint options);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_level0_file_num_compaction_trigger(nint options, int files);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_level0_slowdown_writes_trigger(nint options, int files);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_level0_stop_writes_trigger(nint options, int files);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_max_bytes_for_level_base(nint options, ulong bytes);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_enable_blob_files(nint options, byte value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_min_blob_size(nint options, ulong bytes);
