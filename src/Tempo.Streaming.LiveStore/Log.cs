@@ -58,4 +58,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning,
         Message = "live store {Path}: flushing the memtables at close failed; the next start restores unflushed fragments from the ingest log")]
     public static partial void UncleanClose(ILogger logger, Exception error, string path);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Error,
+        Message = "partition {Partition}: deleting flushed ranges after complete_block_timeout failed; retried on the next check")]
+    public static partial void DeleteFailed(ILogger logger, Exception error, int partition);
 }
