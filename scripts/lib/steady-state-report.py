@@ -22,8 +22,9 @@ def slope(points):
     n = len(points); mx = sum(t for t, _ in points) / n; my = sum(v for _, v in points) / n
     den = sum((t - mx) ** 2 for t, _ in points)
     return sum((t - mx) * (v - my) for t, v in points) / den * 60 if den else float("nan")
-for name, unit in (("rss_mib", "MiB"), ("lag_records", "records"), ("flush_lag_records", "records"), ("unflushed_bytes", "bytes")):
-    load = values(name, "load")
+for name, unit in (("rss_mib", "MiB"), ("rss_anon_mib", "MiB"), ("gc_heap_mib", "MiB"), ("lag_records", "records"),
+                   ("flush_lag_records", "records"), ("unflushed_bytes", "bytes")):
+    load = values(name, "load") if name in col else []
     if not load:
         continue
     vs = [v for _, v in load]

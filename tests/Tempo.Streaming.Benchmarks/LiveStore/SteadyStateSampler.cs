@@ -11,7 +11,7 @@ namespace Tempo.Streaming.Benchmarks.LiveStore;
 internal sealed class SteadyStateSampler
 {
     private const string Header = "t_s\tphase\trss_mib\tlag_records\tflush_lag_records\tstored_spans\tblocks_flushed\tunflushed_bytes\t" +
-                                  "appended_records\tfailed_flushes\tpauses\tserver_cpu_s\tsteal_s";
+                                  "appended_records\tfailed_flushes\tpauses\tserver_cpu_s\tsteal_s\trss_anon_mib\tgc_heap_mib";
 
     private readonly string _path;
     private readonly PacedIngestLog _log;
@@ -44,7 +44,9 @@ internal sealed class SteadyStateSampler
             _counters.UnflushedBytes().ToString(CultureInfo.InvariantCulture), arrived.ToString(CultureInfo.InvariantCulture),
             _counters.FailedFlushes.ToString(CultureInfo.InvariantCulture), _counters.Pauses.ToString(CultureInfo.InvariantCulture),
             Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-            ProcessSample.StealSeconds().ToString("0.00", CultureInfo.InvariantCulture));
+            ProcessSample.StealSeconds().ToString("0.00", CultureInfo.InvariantCulture),
+            ProcessSample.RssAnonMiB().ToString("0.0", CultureInfo.InvariantCulture),
+            (GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture));
         await File.AppendAllTextAsync(_path, row + "\n");
         Console.WriteLine(row);
     }
@@ -56,6 +58,9 @@ internal static class ProcessSample
     public static double RssMiB() => StatusKiB("VmRSS:") / 1024.0;
 
     public static double PeakRssMiB() => StatusKiB("VmHWM:") / 1024.0;
+
+    /// <summary>Anonymous memory (heaps, RocksDB's caches and memtables), without file pages mapped into the process.</summary>
+    public static double RssAnonMiB() => StatusKiB("RssAnon:") / 1024.0;
 
     /// <summary>CPU time the hypervisor gave to other guests (the 8th value of /proc/stat's cpu line, in USER_HZ = 100).</summary>
     public static double StealSeconds()
