@@ -22,7 +22,9 @@ def slope(points):
     n = len(points); mx = sum(t for t, _ in points) / n; my = sum(v for _, v in points) / n
     den = sum((t - mx) ** 2 for t, _ in points)
     return sum((t - mx) * (v - my) for t, v in points) / den * 60 if den else float("nan")
-for name, unit in (("rss_mib", "MiB"), ("rss_anon_mib", "MiB"), ("gc_heap_mib", "MiB"), ("lag_records", "records"),
+for name, unit in (("rss_mib", "MiB"), ("rss_anon_mib", "MiB"), ("gc_heap_mib", "MiB"),
+                   ("rocks_memtables_mib", "MiB"), ("rocks_pinned_memtables_mib", "MiB"), ("rocks_block_cache_mib", "MiB"),
+                   ("rocks_table_readers_mib", "MiB"), ("malloc_used_mib", "MiB"), ("malloc_free_mib", "MiB"), ("lag_records", "records"),
                    ("flush_lag_records", "records"), ("unflushed_bytes", "bytes")):
     load = values(name, "load") if name in col else []
     if not load:
@@ -30,7 +32,7 @@ for name, unit in (("rss_mib", "MiB"), ("rss_anon_mib", "MiB"), ("gc_heap_mib", 
     vs = [v for _, v in load]
     half = load[len(load) // 2:]
     drain = values(name, "drain")
-    print(f"{name:18} during push: min {min(vs):.0f}, median {statistics.median(vs):.0f}, max {max(vs):.0f} {unit}; "
+    print(f"{name:26} during push: min {min(vs):.0f}, median {statistics.median(vs):.0f}, max {max(vs):.0f} {unit}; "
           f"trend (2nd half) {slope(half):+.0f} {unit}/min; after drain {drain[-1][1] if drain else float('nan'):.0f}")
 stored = values("stored_spans")
 load_rows = values("stored_spans", "load")

@@ -136,6 +136,33 @@ internal sealed class LiveStoreDatabase : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// RocksDB's memory summed over the column families, in bytes: memtables (with flushed ones still pinned by readers),
+    /// the block cache, and the index and filter blocks of open SST files held outside it.
+    /// </summary>
+    public (long Memtables, long PinnedMemtables, long BlockCache, long TableReaders) MemoryUsage()
+    {
+        long Sum(string property)
+        {
+            long total = 0;
+            foreach (var family in (ReadOnlySpan<ColumnFamily>)[Traces, Index, Meta, Ledger])
+            {
+                if (long.TryParse(Db.GetProperty(family, property), out var bytes))
+                {
+                    total += bytes;
+                }
+            }
+
+            return total;
+        }
+
+        var all = Sum("rocksdb.size-all-mem-tables");
+        var current = Sum("rocksdb.cur-size-all-mem-tables");
+        // The block cache is shared by every family: its usage is the same number on each.
+        _ = long.TryParse(Db.GetProperty(Traces, "rocksdb.block-cache-usage"), out var cache);
+        return (current, all - current, cache, Sum("rocksdb.estimate-table-readers-mem"));
+    }
+
     /// <summary>The next offset to consume stored for a partition, or null when this database never consumed it.</summary>
     public long? ReadConsumedOffset(string topic, int partition)
     {
