@@ -14,6 +14,25 @@ public sealed unsafe partial class NativeHeapTests
     [Fact]
     public void Trimming_hands_the_pages_of_freed_chunks_back_to_the_system()
     {
+        // Other tests' threads (and RocksDB's) may share this thread's arena and reuse a freed chunk between the free and
+        // the second look, which keeps its pages resident: one clean attempt out of a few proves the trim.
+        var attempts = new List<string>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (before, after) = FreeChunksAndTrim();
+            if (before > 0.9 && after < 0.1)
+            {
+                return;
+            }
+
+            attempts.Add($"{before:P0} resident before the trim, {after:P0} after");
+        }
+
+        Assert.Fail("freed chunks should stay resident until trimmed and be released by it: " + string.Join("; ", attempts));
+    }
+
+    private static (double Before, double After) FreeChunksAndTrim()
+    {
         var chunks = new nint[Chunks];
         for (var i = 0; i < Chunks; i++)
         {
@@ -30,10 +49,7 @@ public sealed unsafe partial class NativeHeapTests
         {
             var before = ResidentShare(chunks.AsSpan(0, Chunks - 1));
             Assert.True(NativeHeap.TryTrim(), "malloc_trim is glibc's and this machine runs glibc");
-            var after = ResidentShare(chunks.AsSpan(0, Chunks - 1));
-
-            Assert.True(before > 0.9, $"freed chunks should stay resident until trimmed; {before:P0} of their pages were");
-            Assert.True(after < 0.1, $"trimming should release the freed chunks' pages; {after:P0} of them are still resident");
+            return (before, ResidentShare(chunks.AsSpan(0, Chunks - 1)));
         }
         finally
         {
