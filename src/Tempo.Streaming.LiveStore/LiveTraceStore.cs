@@ -27,7 +27,7 @@ namespace Tempo.Streaming.LiveStore;
 /// limit ÷ max_trace_idle (≈ 100k spans/s at the defaults) for memory this store does not use.
 /// </para>
 /// </summary>
-public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDisposable
+public sealed class LiveTraceStore : ITraceFragmentSource, ITraceScanSource, ITagSource, IAsyncDisposable
 {
     private static readonly long ExpireEveryTicks = TimeSpan.FromMilliseconds(250).Ticks;
 
@@ -343,6 +343,9 @@ public sealed class LiveTraceStore : ITraceFragmentSource, ITagSource, IAsyncDis
     public ValueTask<TraceFragments> FindTraceAsync(string tenant, ReadOnlyMemory<byte> traceId, QueryWindow window,
         CancellationToken cancellationToken) =>
         ValueTask.FromResult(_traces.Find(tenant, traceId.Span, window));
+
+    public IEnumerable<ScannedTrace> ScanTraces(string tenant, QueryWindow window, CancellationToken cancellationToken) =>
+        _traces.Scan(tenant, window, cancellationToken);
 
     public ValueTask<TagNamesResult> GetTagNamesAsync(TagNamesQuery query, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_tags.GetTagNames(query));

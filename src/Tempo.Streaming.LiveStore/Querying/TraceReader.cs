@@ -1,3 +1,4 @@
+using Tempo.Streaming.RocksDb;
 using Tempo.Streaming.Core.Querying;
 using Tempo.Streaming.LiveStore.Storage;
 
@@ -37,8 +38,46 @@ internal sealed class TraceReader
             return TraceFragments.None;
         }
 
+        return ReadFragments(snapshot, tenantPrefix, traceId, summary, stored.Length);
+    }
+
+    /// <summary>
+    /// Every trace of the tenant overlapping the window, walking the trace summaries in key (trace ID) order in one
+    /// snapshot, then each trace's fragments as <see cref="Find"/> reads them.
+    /// </summary>
+    public IEnumerable<ScannedTrace> Scan(string tenant, QueryWindow window, CancellationToken cancellationToken)
+    {
+        var tenantPrefix = LiveStoreKeys.TenantPrefix(tenant);
+        var lower = new byte[tenantPrefix.Length + 1];
+        tenantPrefix.CopyTo(lower, 0);
+        lower[^1] = LiveStoreKeys.SummaryTag;
+        var upper = LiveStoreKeys.Successor(lower);
+        using var snapshot = _db.Db.CreateSnapshot();
+        using var summaries = _db.Db.NewIterator(_db.Index, lower, upper, snapshot);
+        for (summaries.Seek(lower); summaries.Valid; summaries.Next())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var stored = summaries.Value.ToArray();
+            var summary = TraceSummary.Read(stored);
+            if (!window.Overlaps(summary.StartUnixNanos, summary.EndUnixNanos))
+            {
+                continue;
+            }
+
+            var traceId = summaries.Key[lower.Length..].ToArray();
+            var fragments = ReadFragments(snapshot, tenantPrefix, traceId, summary, stored.Length);
+            if (fragments.Fragments.Count > 0)
+            {
+                yield return new ScannedTrace(traceId, fragments.Fragments, fragments.InspectedBytes);
+            }
+        }
+
+        summaries.ThrowIfFailed();
+    }
+
+    private TraceFragments ReadFragments(RocksSnapshot snapshot, byte[] tenantPrefix, ReadOnlySpan<byte> traceId, TraceSummary summary, long inspected)
+    {
         var fragments = new List<ReadOnlyMemory<byte>>();
-        long inspected = stored.Length;
         if (summary.FragmentRefs is { } refs)
         {
             Span<byte> key = stackalloc byte[tenantPrefix.Length + LiveStoreKeys.FragmentSuffixLength];
