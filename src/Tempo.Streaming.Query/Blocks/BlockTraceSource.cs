@@ -24,7 +24,7 @@ namespace Tempo.Streaming.Query.Blocks;
 /// retention) is skipped silently. A backend that fails outright (after its retries) fails the lookup, as the live-store
 /// fan-out does: an answer that silently lacks every block would look like a complete trace.
 /// </summary>
-public sealed class BlockTraceSource : IBlockTraceFragmentSource, IDisposable
+public sealed partial class BlockTraceSource : IBlockTraceFragmentSource, IDisposable
 {
     /// <summary>Blocks whose failure is reported at Warning; later failures of the same blocks go to Debug.</summary>
     private const int MaxRemembered = 1024;
@@ -153,11 +153,22 @@ public sealed class BlockTraceSource : IBlockTraceFragmentSource, IDisposable
             return null;
         }
 
-        try
+        return await GuardAsync(meta, async reader =>
         {
-            var reader = _readers.Get(meta);
             var trace = await reader.FindTraceByIdAsync(traceId, cancellationToken).ConfigureAwait(false);
             return trace?.ToByteArray();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a read on the block's cached reader; a block deleted since the list was polled gives default silently, a
+    /// damaged one (missing object, corrupt bytes) is logged, counted and gives default.
+    /// </summary>
+    private async Task<T?> GuardAsync<T>(BlockMeta meta, Func<BlockReader, Task<T?>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read(_readers.Get(meta)).ConfigureAwait(false);
         }
         catch (Exception e) when (IsMissingObject(e))
         {
@@ -166,17 +177,17 @@ public sealed class BlockTraceSource : IBlockTraceFragmentSource, IDisposable
             {
                 // Retention or a compaction's cleanup deleted the block after the list was polled: nothing was lost.
                 BlockQueryLogMessages.BlockDeleted(_logger, meta.TenantId, meta.BlockId);
-                return null;
+                return default;
             }
 
             Skip(meta, BlockLookupMetrics.ReasonMissingObject, e);
-            return null;
+            return default;
         }
         catch (BlockCorruptException e)
         {
             _readers.Remove(meta.TenantId, meta.BlockId);
             Skip(meta, BlockLookupMetrics.ReasonCorrupt, e);
-            return null;
+            return default;
         }
     }
 

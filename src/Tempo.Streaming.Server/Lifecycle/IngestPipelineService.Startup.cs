@@ -4,6 +4,7 @@ using Tempo.Streaming.IngestLog;
 using Tempo.Streaming.IngestLog.Ring;
 using Tempo.Streaming.LiveStore;
 using Tempo.Streaming.Query.Remote;
+using Tempo.Streaming.Query.Search;
 using Tempo.Streaming.Query.Tags;
 using Tempo.Streaming.Query.Traces;
 using Tempo.Streaming.Server.Configuration;
@@ -228,6 +229,9 @@ internal sealed partial class IngestPipelineService
             // Tag names and values come from this live store only: the tag routes fan out once the query frontend
             // shards jobs across live stores (a later issue); trace by ID already reaches every partition.
             _queryServices.Tags = new TagQuerier([store]);
+            // Search reads this live store and every block; like the tag routes it reaches the other live stores once
+            // the query frontend shards jobs across them.
+            _queryServices.Search = new SearchQuerier([new LiveSearchSource(store, options.MaxBytesPerTrace), blockSource]);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using Tempo.Streaming.Query.Search;
 using Tempo.Streaming.Query.Tags;
 using Tempo.Streaming.Query.Traces;
 
@@ -11,6 +12,7 @@ public sealed class QueryServices
 {
     private volatile TraceByIdQuerier? _traces;
     private volatile TagQuerier? _tags;
+    private volatile SearchQuerier? _search;
 
     /// <summary>Answers the trace-by-ID routes; null while the live store is starting.</summary>
     public TraceByIdQuerier? Traces
@@ -24,5 +26,12 @@ public sealed class QueryServices
     {
         get => _tags;
         set => _tags = value;
+    }
+
+    /// <summary>Answers <c>/api/search</c>; null while the live store is starting.</summary>
+    public SearchQuerier? Search
+    {
+        get => _search;
+        set => _search = value;
     }
 }

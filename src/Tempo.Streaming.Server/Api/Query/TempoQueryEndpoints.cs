@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Tempo.Streaming.Server.Api.Query;
 
 /// <summary>
-/// Tempo's query HTTP API (api_docs "Query", "Query V2", "Search tags", ...) and the querier's debugging copies under
+/// Tempo's query HTTP API (api_docs "Query", "Query V2", "Search", "Search tags", ...) and the querier's debugging copies under
 /// <c>/querier</c> (Tempo's <c>PathPrefixQuerier</c>). GET only, as Tempo registers them. In single-binary mode the
 /// frontend and the querier are the same process, so both prefixes run the same handlers.
 /// </summary>
@@ -22,6 +22,7 @@ public static class TempoQueryEndpoints
             var who = prefix.Length == 0 ? "" : " (querier)";
             app.MapGet(prefix + "/api/traces/{traceId}", QueryFailures.Guard(TraceByIdRoutes.V1Async)).WithDisplayName("trace by ID" + who);
             app.MapGet(prefix + "/api/v2/traces/{traceId}", QueryFailures.Guard(TraceByIdRoutes.V2Async)).WithDisplayName("trace by ID v2" + who);
+            app.MapGet(prefix + "/api/search", QueryFailures.Guard(SearchRoutes.SearchAsync)).WithDisplayName("search" + who);
             app.MapGet(prefix + "/api/search/tags", QueryFailures.Guard(TagRoutes.TagsAsync)).WithDisplayName("search tags" + who);
             app.MapGet(prefix + "/api/v2/search/tags", QueryFailures.Guard(TagRoutes.TagsV2Async)).WithDisplayName("search tags v2" + who);
             app.MapGet(prefix + "/api/search/tag/{tagName}/values", QueryFailures.Guard(TagRoutes.TagValuesAsync)).WithDisplayName("search tag values" + who);
