@@ -190,7 +190,7 @@ internal sealed class FieldEvaluator
                 }
                 c = l.CompareTo(r);
             }
-            return Holds(op, c);
+            return Comparisons.Holds(op, c);
         }
 
         if (left.Type != right.Type)
@@ -201,7 +201,7 @@ internal sealed class FieldEvaluator
         switch (left.Type)
         {
             case StaticType.String:
-                return Holds(op, string.CompareOrdinal(left.String, right.String));
+                return Comparisons.Holds(op, string.CompareOrdinal(left.String, right.String));
             case StaticType.Boolean or StaticType.Status or StaticType.Kind:
                 var equal = left.Type == StaticType.Boolean ? left.Bool == right.Bool : left.Int == right.Int;
                 return op switch
@@ -214,17 +214,6 @@ internal sealed class FieldEvaluator
                 return false;
         }
     }
-
-    private static bool Holds(Operator op, int c) => op switch
-    {
-        Operator.Equal => c == 0,
-        Operator.NotEqual => c != 0,
-        Operator.Less => c < 0,
-        Operator.LessEqual => c <= 0,
-        Operator.Greater => c > 0,
-        Operator.GreaterEqual => c >= 0,
-        _ => false,
-    };
 
     private static Static Arithmetic(Operator op, Static left, Static right)
     {

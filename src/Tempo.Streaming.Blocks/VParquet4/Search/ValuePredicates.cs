@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Tempo.Streaming.Parquet.Scanning;
 using Tempo.Streaming.TraceQL;
 using Tempo.Streaming.TraceQL.Ast;
+using Tempo.Streaming.TraceQL.Engine;
 
 namespace Tempo.Streaming.Blocks.VParquet4.Search;
 
@@ -55,7 +56,7 @@ internal static class ValuePredicates
             // A fractional threshold on an integer column: compare as doubles (no statistics pruning, still exact).
             var threshold = value.Float;
             return ColumnPredicates.Callback((in ColumnValue v) => v.Kind is ColumnValueKind.Int64 or ColumnValueKind.UInt64
-                && Holds(op, ((double)(v.Kind == ColumnValueKind.UInt64 ? v.UInt64 : v.Int64)).CompareTo(threshold)), description: $"{op} {threshold}");
+                && Comparisons.Holds(op, ((double)(v.Kind == ColumnValueKind.UInt64 ? v.UInt64 : v.Int64)).CompareTo(threshold)), description: $"{op} {threshold}");
         }
 
         var n = value.Int;
@@ -80,16 +81,5 @@ internal static class ValuePredicates
         Operator.Greater => ColumnPredicates.Greater(value),
         Operator.GreaterEqual => ColumnPredicates.GreaterOrEqual(value),
         _ => null,
-    };
-
-    private static bool Holds(Operator op, int c) => op switch
-    {
-        Operator.Equal => c == 0,
-        Operator.NotEqual => c != 0,
-        Operator.Less => c < 0,
-        Operator.LessEqual => c <= 0,
-        Operator.Greater => c > 0,
-        Operator.GreaterEqual => c >= 0,
-        _ => true,
     };
 }
