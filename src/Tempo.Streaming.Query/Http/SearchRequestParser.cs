@@ -281,6 +281,11 @@ public static class SearchRequestParser
         {
             // No q: the pre-TraceQL tag search, run as the TraceQL it is equivalent to. Tempo's engine reads the
             // duration bounds only here; next to a q they are parsed (and refused when malformed) but not applied.
+            if (TagSearchQuery.Check(tags) is { } invalid)
+            {
+                return "invalid tags: " + invalid;
+            }
+
             text = TagSearchQuery.ToTraceQL(tags, minDurationMs, maxDurationMs);
             root = TraceQLParser.ParseValid(text);
         }

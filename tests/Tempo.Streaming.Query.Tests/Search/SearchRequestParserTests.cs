@@ -114,7 +114,7 @@ public sealed class SearchRequestParserTests
 
         search.Options.MostRecent.Should().BeFalse();
         search.IsTagSearch.Should().BeTrue();
-        search.QueryText.Should().Be("{ span.\"most_recent\" = \"true\" || resource.\"most_recent\" = \"true\" }");
+        search.QueryText.Should().Be("{ span.\"most_recent\" =~ \"(?si).*true.*\" || resource.\"most_recent\" =~ \"(?si).*true.*\" || span.\"most_recent\" = true || resource.\"most_recent\" = true }");
     }
 
     // --- start / end ---
@@ -360,7 +360,7 @@ public sealed class SearchRequestParserTests
 
         search.IsTagSearch.Should().BeTrue();
         search.QueryText.Should().Be(
-            "{ span.\"http.url\" =~ \"(?s).*api/search.*\" } && { resource.\"service.name\" =~ \"(?s).*foo.*\" }");
+            "{ span.\"http.url\" =~ \"(?si).*api/search.*\" || resource.\"http.url\" =~ \"(?si).*api/search.*\" } && { span.\"service.name\" =~ \"(?si).*foo.*\" || resource.\"service.name\" =~ \"(?si).*foo.*\" }");
     }
 
     [Theory]
@@ -420,8 +420,16 @@ public sealed class SearchRequestParserTests
     [Fact]
     public void A_tags_line_of_64_KiB_is_too_long_for_gos_scanner()
     {
-        Valid(("tags", "a=" + new string('x', 65533))).QueryText.Should().Contain("\"a\"");
-        Error(("tags", "a=" + new string('x', 65534))).Should().Be("invalid tags: bufio.Scanner: token too long");
+        Valid(("tags", new string('k', 65533) + "=x")).QueryText.Should().Contain("\"kkk");
+        Error(("tags", new string('k', 65534) + "=x")).Should().Be("invalid tags: bufio.Scanner: token too long");
+    }
+
+    [Fact]
+    public void A_tag_value_longer_than_1024_characters_is_refused()
+    {
+        Valid(("tags", "a=" + new string('x', 1024))).QueryText.Should().Contain(new string('x', 1024));
+        Error(("tags", "a=" + new string('x', 1025))).Should().Be("invalid tags: value of tag \"a\" is longer than 1024 characters");
+        Error(("a", new string('x', 1025))).Should().Be("invalid tags: value of tag \"a\" is longer than 1024 characters");
     }
 
     [Fact]
@@ -429,7 +437,7 @@ public sealed class SearchRequestParserTests
     {
         var search = Valid(("service.name", "bar"), ("limit", "5"), ("spss", "2"), ("minDuration", "1s"), ("empty", ""));
 
-        search.QueryText.Should().Be("{ resource.\"service.name\" =~ \"(?s).*bar.*\" } && { trace:duration >= 1000ms }");
+        search.QueryText.Should().Be("{ span.\"service.name\" =~ \"(?si).*bar.*\" || resource.\"service.name\" =~ \"(?si).*bar.*\" } && { trace:duration >= 1000ms }");
         search.Options.Limit.Should().Be(5);
     }
 
@@ -438,9 +446,9 @@ public sealed class SearchRequestParserTests
     {
         Valid(("service.name", "bar"), ("start", "10"), ("end", "20")).QueryText.Should().Be("{}");
         Valid(("service.name", "bar"), ("tags", "service.name=foo")).QueryText
-            .Should().Be("{ resource.\"service.name\" =~ \"(?s).*foo.*\" }");
+            .Should().Be("{ span.\"service.name\" =~ \"(?si).*foo.*\" || resource.\"service.name\" =~ \"(?si).*foo.*\" }");
         Valid(("tags", "limit=five"), ("limit", "5")).QueryText
-            .Should().Be("{ span.\"limit\" = \"five\" || resource.\"limit\" = \"five\" }");
+            .Should().Be("{ span.\"limit\" =~ \"(?si).*five.*\" || resource.\"limit\" =~ \"(?si).*five.*\" }");
     }
 
     [Fact]

@@ -5,8 +5,7 @@ using Tempo.Streaming.TraceQL.Ast;
 namespace Tempo.Streaming.Query.Tests.Search;
 
 /// <summary>
-/// The tag search written as TraceQL, key by key as vParquet4's block search matches it
-/// (tempodb/encoding/vparquet4/block_search.go <c>makePipelineWithRowGroups</c>, schema.go <c>labelMappings</c>).
+/// The tag search written as TraceQL: values matched as case-insensitive substrings, as Tempo's search API documents.
 /// </summary>
 public sealed class TagSearchQueryTests
 {
@@ -35,50 +34,67 @@ public sealed class TagSearchQueryTests
         SameTree(TagSearchQuery.Build([], 0, 0), TraceQLParser.ParseValid("{}"));
     }
 
+    private static string AnyAttribute(string key, string pattern) =>
+        $"span.\"{key}\" =~ \"{pattern}\" || resource.\"{key}\" =~ \"{pattern}\"";
+
     [Theory]
-    [InlineData("root.name", "{ trace:rootName =~ \"(?s).*GET.*\" }")]
-    [InlineData("root.service.name", "{ trace:rootService =~ \"(?s).*GET.*\" }")]
-    [InlineData("name", "{ name =~ \"(?s).*GET.*\" }")]
-    [InlineData("service.name", "{ resource.\"service.name\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("cluster", "{ resource.\"cluster\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("namespace", "{ resource.\"namespace\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("pod", "{ resource.\"pod\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("container", "{ resource.\"container\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("k8s.cluster.name", "{ resource.\"k8s.cluster.name\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("k8s.namespace.name", "{ resource.\"k8s.namespace.name\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("k8s.pod.name", "{ resource.\"k8s.pod.name\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("k8s.container.name", "{ resource.\"k8s.container.name\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("http.method", "{ span.\"http.method\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("http.url", "{ span.\"http.url\" =~ \"(?s).*GET.*\" }")]
-    [InlineData("http.status_code", "{ span.\"http.status_code\" = \"GET\" || resource.\"http.status_code\" = \"GET\" }")]
+    [InlineData("root.name", "{ trace:rootName =~ \"(?si).*GET.*\" }")]
+    [InlineData("root.service.name", "{ trace:rootService =~ \"(?si).*GET.*\" }")]
+    [InlineData("name", "{ name =~ \"(?si).*GET.*\" }")]
     [InlineData("status.code", "{ status = unset }")]
-    [InlineData("user.id", "{ span.\"user.id\" = \"GET\" || resource.\"user.id\" = \"GET\" }")]
-    [InlineData("error", "{ span.\"error\" = \"GET\" || resource.\"error\" = \"GET\" }")]
-    public void Each_key_is_matched_as_vparquet4_matches_it(string key, string expected)
+    public void Trace_and_span_intrinsics_have_their_own_condition(string key, string expected)
     {
         Text((key, "GET")).Should().Be(expected);
         SameTree(TagSearchQuery.Build([KeyValuePair.Create(key, "GET")], 0, 0), TraceQLParser.ParseValid(expected));
     }
 
     [Theory]
-    [InlineData("500", "{ span.\"http.status_code\" = 500 }")]
-    [InlineData("+500", "{ span.\"http.status_code\" = 500 }")]
-    [InlineData("007", "{ span.\"http.status_code\" = 7 }")]
-    [InlineData("-1", "{ span.\"http.status_code\" = -1 }")]
-    [InlineData("5xx", "{ span.\"http.status_code\" = \"5xx\" || resource.\"http.status_code\" = \"5xx\" }")]
-    [InlineData(" 500", "{ span.\"http.status_code\" = \" 500\" || resource.\"http.status_code\" = \" 500\" }")]
-    [InlineData("99999999999999999999", "{ span.\"http.status_code\" = \"99999999999999999999\" || resource.\"http.status_code\" = \"99999999999999999999\" }")]
-    public void Http_status_code_is_an_integer_when_go_atoi_reads_one(string value, string expected)
+    [InlineData("service.name")]
+    [InlineData("k8s.cluster.name")]
+    [InlineData("http.method")]
+    [InlineData("http.status_code")]
+    [InlineData("user.id")]
+    [InlineData("error")]
+    public void Any_other_key_is_a_span_or_resource_attribute_containing_the_value(string key)
     {
-        Text(("http.status_code", value)).Should().Be(expected);
-        TraceQLParser.ParseValid(expected);
+        var expected = "{ " + AnyAttribute(key, "(?si).*GET.*") + " }";
+        Text((key, "GET")).Should().Be(expected);
+        SameTree(TagSearchQuery.Build([KeyValuePair.Create(key, "GET")], 0, 0), TraceQLParser.ParseValid(expected));
+    }
+
+    [Theory]
+    [InlineData("500", "500")]
+    [InlineData("+500", "500")]
+    [InlineData("007", "7")]
+    [InlineData("-1", "-1")]
+    [InlineData("true", "true")]
+    [InlineData("false", "false")]
+    public void Integer_and_boolean_values_also_match_typed_attributes(string value, string literal)
+    {
+        var text = Text(("http.status_code", value));
+        text.Should().Be("{ " + AnyAttribute("http.status_code", "(?si).*" + value.Replace("+", "\\\\+", StringComparison.Ordinal) + ".*")
+            + $" || span.\"http.status_code\" = {literal} || resource.\"http.status_code\" = {literal} }}");
+        TraceQLParser.ParseValid(text);
+    }
+
+    [Theory]
+    [InlineData("5xx")]
+    [InlineData(" 500")]
+    [InlineData("99999999999999999999")]
+    [InlineData("True")]
+    [InlineData("1.5")]
+    public void Other_values_are_only_substrings(string value)
+    {
+        Text(("http.status_code", value)).Should().NotContain(" = ");
     }
 
     [Theory]
     [InlineData("error", "{ status = error }")]
+    [InlineData("Error", "{ status = error }")]
     [InlineData("ok", "{ status = ok }")]
+    [InlineData("OK", "{ status = ok }")]
     [InlineData("unset", "{ status = unset }")]
-    [InlineData("Error", "{ status = unset }")]
+    [InlineData("failed", "{ status = unset }")]
     [InlineData("", "{ status = unset }")]
     public void Status_code_maps_to_the_status_and_anything_unknown_to_unset(string value, string expected)
     {
@@ -89,7 +105,8 @@ public sealed class TagSearchQueryTests
     public void Several_tags_must_all_hold_and_are_written_in_key_order()
     {
         Text(("service.name", "cart"), ("http.status_code", "500"), ("name", "checkout")).Should().Be(
-            "{ span.\"http.status_code\" = 500 } && { name =~ \"(?s).*checkout.*\" } && { resource.\"service.name\" =~ \"(?s).*cart.*\" }");
+            "{ " + AnyAttribute("http.status_code", "(?si).*500.*") + " || span.\"http.status_code\" = 500 || resource.\"http.status_code\" = 500 }"
+            + " && { name =~ \"(?si).*checkout.*\" } && { " + AnyAttribute("service.name", "(?si).*cart.*") + " }");
     }
 
     [Fact]
@@ -97,8 +114,8 @@ public sealed class TagSearchQueryTests
     {
         Text(600, 0).Should().Be("{ trace:duration >= 600ms }");
         Text(0, 1000).Should().Be("{ trace:duration <= 1000ms }");
-        Text(600, 1000, ("service.name", "cart")).Should().Be(
-            "{ resource.\"service.name\" =~ \"(?s).*cart.*\" } && { trace:duration >= 600ms && trace:duration <= 1000ms }");
+        Text(600, 1000, ("name", "cart")).Should().Be(
+            "{ name =~ \"(?si).*cart.*\" } && { trace:duration >= 600ms && trace:duration <= 1000ms }");
     }
 
     [Fact]
@@ -119,7 +136,10 @@ public sealed class TagSearchQueryTests
     [InlineData("a.b", "xa.by", true)]
     [InlineData("a.b", "aXb", false)]
     [InlineData("cart", "shop-cart-svc", true)]
-    [InlineData("cart", "Cart", false)]
+    [InlineData("cart", "Cart", true)]
+    [InlineData("CART", "shop-cart", true)]
+    [InlineData("ÉTÉ", "l'été", true)]
+    [InlineData("cart", "crat", false)]
     [InlineData("cart", "ca\nrt", false)]
     [InlineData("rt", "ca\nrt", true)]
     [InlineData("(x)", "a(x)b", true)]
@@ -127,35 +147,22 @@ public sealed class TagSearchQueryTests
     [InlineData("[a-z]+$^|?*{2}\\", "-[a-z]+$^|?*{2}\\-", true)]
     [InlineData("[a-z]+$^|?*{2}\\", "abc", false)]
     [InlineData("say \"hi\"", "they say \"hi\" there", true)]
+    [InlineData("back\\slash", "a back\\slash", true)]
+    [InlineData("line\nbreak\ttab\u0001", "-line\nbreak\ttab\u0001-", true)]
     [InlineData("é 😀", "café 😀!", true)]
     [InlineData("", "", true)]
     [InlineData("", "anything", true)]
-    public void Substring_matches_are_case_sensitive_contains(string value, string candidate, bool matches)
+    public void Substring_matches_are_case_insensitive_contains(string value, string candidate, bool matches)
     {
-        var root = TagSearchQuery.Build([KeyValuePair.Create("service.name", value)], 0, 0);
+        var root = TagSearchQuery.Build([KeyValuePair.Create("name", value)], 0, 0);
 
         var filter = root.Pipeline!.Elements.Single().Should().BeOfType<SpansetFilter>().Subject;
         var regex = filter.Expression.Should().BeOfType<BinaryOperation>().Subject;
         regex.Op.Should().Be(Operator.Regex);
-        regex.Left.Should().Be(new AttributeField(AttributeScope.Resource, false, "service.name"));
+        regex.Left.Should().Be(new IntrinsicField(Intrinsic.Name));
         var pattern = regex.Right.Should().BeOfType<Static>().Subject.String;
 
         TraceQLRegex.Compile(pattern).IsMatch(candidate).Should().Be(matches);
-    }
-
-    [Theory]
-    [InlineData("say \"hi\"")]
-    [InlineData("back\\slash")]
-    [InlineData("line\nbreak\ttab\u0001")]
-    [InlineData("ü 😀")]
-    public void Exact_values_survive_quoting(string value)
-    {
-        var root = TagSearchQuery.Build([KeyValuePair.Create("custom", value)], 0, 0);
-
-        var filter = root.Pipeline!.Elements.Single().Should().BeOfType<SpansetFilter>().Subject;
-        filter.Expression.Should().Be(new BinaryOperation(Operator.Or,
-            new BinaryOperation(Operator.Equal, new AttributeField(AttributeScope.Span, false, "custom"), Static.OfString(value)),
-            new BinaryOperation(Operator.Equal, new AttributeField(AttributeScope.Resource, false, "custom"), Static.OfString(value))));
     }
 
     [Theory]
