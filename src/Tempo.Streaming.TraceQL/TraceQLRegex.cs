@@ -15,7 +15,8 @@ public static class TraceQLRegex
         var dotnet = pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
         try
         {
-            return new Regex("^(?:" + dotnet + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            // \A and \z rather than ^ and $: .NET's $ also matches before a final newline, RE2's does not.
+            return new Regex(@"\A(?:" + dotnet + @")\z", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
