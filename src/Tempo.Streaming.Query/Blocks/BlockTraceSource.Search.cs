@@ -13,9 +13,9 @@ public sealed partial class BlockTraceSource : ISearchSource
     /// and evaluated. Newest blocks first, so a search without <c>most_recent</c> that stops early answers with recent
     /// traces. A damaged block is logged and skipped, as trace by ID skips it.
     /// </summary>
-    async Task ISearchSource.SearchAsync(string tenant, TraceQLSearch search, SearchResults results, SearchJobs jobs, CancellationToken cancellationToken)
+    async Task ISearchSource.SearchAsync(string tenant, TraceCondition condition, ITraceSink sink, SearchJobs jobs, CancellationToken cancellationToken)
     {
-        var blocks = Candidates(_blocks.Metas(tenant), results.Options.Window, Guid.Empty, BlockIdMax);
+        var blocks = Candidates(_blocks.Metas(tenant), sink.Window, Guid.Empty, BlockIdMax);
         blocks.Sort(static (a, b) => b.EndTime.CompareTo(a.EndTime));
         jobs.Planned(blocks.Count, blocks.Count);
         if (blocks.Count == 0)
@@ -27,15 +27,15 @@ public sealed partial class BlockTraceSource : ISearchSource
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentBlocks, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(blocks, parallel, async (meta, token) =>
         {
-            if (!results.Enough)
+            if (!sink.Enough)
             {
-                await SearchBlockAsync(meta, search, results, token).ConfigureAwait(false);
+                await SearchBlockAsync(meta, condition, sink, token).ConfigureAwait(false);
             }
             jobs.Done();
         }).ConfigureAwait(false);
     }
 
-    private async Task SearchBlockAsync(BlockMeta meta, TraceQLSearch search, SearchResults results, CancellationToken cancellationToken)
+    private async Task SearchBlockAsync(BlockMeta meta, TraceCondition condition, ITraceSink sink, CancellationToken cancellationToken)
     {
         if (!string.Equals(meta.Format, BlockMeta.VParquet4, StringComparison.Ordinal))
         {
@@ -47,18 +47,17 @@ public sealed partial class BlockTraceSource : ISearchSource
         long traces = 0;
         await GuardAsync<object>(meta, async reader =>
         {
-            await foreach (var (traceId, trace) in reader.ReadCandidateTracesAsync(search.Condition, new ScanStatistics(), cancellationToken).ConfigureAwait(false))
+            await foreach (var (traceId, trace) in reader.ReadCandidateTracesAsync(condition, new ScanStatistics(), cancellationToken).ConfigureAwait(false))
             {
                 traces++;
-                var model = OtlpTraceModel.Build(traceId, trace);
-                results.Add(model, search.Evaluate(model), search);
-                if (results.Enough)
+                sink.Add(OtlpTraceModel.Build(traceId, trace));
+                if (sink.Enough)
                 {
                     break;
                 }
             }
             return null;
         }, cancellationToken).ConfigureAwait(false);
-        results.CountInspected(traces, inspected.Bytes);
+        sink.CountInspected(traces, inspected.Bytes);
     }
 }

@@ -11,14 +11,14 @@ namespace Tempo.Streaming.Query.Search;
 /// </summary>
 public sealed class LiveSearchSource(ITraceScanSource store, long maxBytesPerTrace = 0) : ISearchSource
 {
-    async Task ISearchSource.SearchAsync(string tenant, TraceQLSearch search, SearchResults results, SearchJobs jobs, CancellationToken cancellationToken)
+    async Task ISearchSource.SearchAsync(string tenant, TraceCondition condition, ITraceSink sink, SearchJobs jobs, CancellationToken cancellationToken)
     {
         jobs.Planned(1);
         await Task.Yield();
         long traces = 0, bytes = 0;
-        foreach (var scanned in store.ScanTraces(tenant, results.Options.Window, cancellationToken))
+        foreach (var scanned in store.ScanTraces(tenant, sink.Window, cancellationToken))
         {
-            if (results.Enough)
+            if (sink.Enough)
             {
                 break;
             }
@@ -35,10 +35,9 @@ public sealed class LiveSearchSource(ITraceScanSource store, long maxBytesPerTra
                 continue;
             }
 
-            var model = OtlpTraceModel.Build(scanned.TraceId, trace);
-            results.Add(model, search.Evaluate(model), search);
+            sink.Add(OtlpTraceModel.Build(scanned.TraceId, trace));
         }
-        results.CountInspected(traces, bytes);
+        sink.CountInspected(traces, bytes);
         jobs.Done();
     }
 }

@@ -19,8 +19,27 @@ public sealed record SearchOptions(Core.Querying.QueryWindow Window, int Limit, 
 /// (<see cref="Blocks.BlockTraceSource"/>). Each is one job of the search's metrics.</summary>
 public interface ISearchSource
 {
-    /// <summary>Evaluates the search on the tenant's traces, adding what matches, until done or <paramref name="results"/> has enough.</summary>
-    internal Task SearchAsync(string tenant, TraceQLSearch search, SearchResults results, SearchJobs jobs, CancellationToken cancellationToken);
+    /// <summary>
+    /// Hands the sink every trace of the tenant that may satisfy <paramref name="condition"/> (a superset: the sink
+    /// evaluates the query itself), until done or the sink has enough.
+    /// </summary>
+    internal Task SearchAsync(string tenant, TraceCondition condition, ITraceSink sink, SearchJobs jobs, CancellationToken cancellationToken);
+}
+
+/// <summary>What a search source feeds: the search's results, or the tag names and values of matching spans.</summary>
+internal interface ITraceSink
+{
+    /// <summary>The request's time range; a source may skip what lies outside it, the sink checks each trace anyway.</summary>
+    Core.Querying.QueryWindow Window { get; }
+
+    /// <summary>True when no source needs to look further.</summary>
+    bool Enough { get; }
+
+    /// <summary>A decoded candidate trace (thread-safe: sources run at once).</summary>
+    void Add(EvalTrace trace);
+
+    /// <summary>Traces and bytes a source read, for the response's metrics.</summary>
+    void CountInspected(long traces, long bytes);
 }
 
 /// <summary>The search metrics' job and block counts, shared by the sources of one search.</summary>
@@ -72,9 +91,10 @@ public sealed class SearchQuerier(IReadOnlyList<ISearchSource> sources)
             options = options with { MostRecent = true };
         }
 
-        var results = new SearchResults(options);
+        var results = new SearchResults(options, search);
         var jobs = new SearchJobs();
-        await Task.WhenAll(Sources.Select(source => Task.Run(() => source.SearchAsync(tenant, search, results, jobs, cancellationToken), cancellationToken)))
+        await Task.WhenAll(Sources.Select(source =>
+                Task.Run(() => source.SearchAsync(tenant, search.Condition, results, jobs, cancellationToken), cancellationToken)))
             .ConfigureAwait(false);
         return Response(results, jobs, options);
     }

@@ -9,7 +9,7 @@ namespace Tempo.Streaming.Query.Search;
 /// spansets are matched up by their attributes and their spans united by span ID. Without <c>most_recent</c> the search
 /// is <see cref="Enough"/> once it holds <c>limit</c> traces; with it every source runs to the end and the newest are kept.
 /// </summary>
-internal sealed class SearchResults(SearchOptions options)
+internal sealed class SearchResults(SearchOptions options, TraceQLSearch search) : ITraceSink
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, TraceHit> _hits = new(StringComparer.Ordinal);
@@ -17,6 +17,8 @@ internal sealed class SearchResults(SearchOptions options)
     private long _inspectedBytes;
 
     public SearchOptions Options => options;
+
+    public Core.Querying.QueryWindow Window => options.Window;
 
     /// <summary>True when no source needs to look further.</summary>
     public bool Enough
@@ -40,10 +42,16 @@ internal sealed class SearchResults(SearchOptions options)
         Interlocked.Add(ref _inspectedBytes, bytes);
     }
 
-    /// <summary>Adds the spansets a trace yielded (nothing when it yielded none).</summary>
-    public void Add(EvalTrace trace, IReadOnlyList<Spanset> spansets, TraceQLSearch search)
+    /// <summary>Evaluates the query on a trace and adds the spansets it yields (nothing when it yields none).</summary>
+    public void Add(EvalTrace trace)
     {
-        if (spansets.Count == 0 || !options.Window.Overlaps(trace.StartUnixNanos, trace.EndUnixNanos))
+        if (!options.Window.Overlaps(trace.StartUnixNanos, trace.EndUnixNanos))
+        {
+            return;
+        }
+
+        var spansets = search.Evaluate(trace);
+        if (spansets.Count == 0)
         {
             return;
         }

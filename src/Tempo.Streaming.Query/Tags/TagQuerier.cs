@@ -1,27 +1,34 @@
 using Tempo.Streaming.Core.Querying;
+using Tempo.Streaming.Query.Search;
 using Tempo.Streaming.Tempopb;
+using Tempo.Streaming.TraceQL.Ast;
+using AttributeScope = Tempo.Streaming.Core.Querying.AttributeScope;
 
 namespace Tempo.Streaming.Query.Tags;
 
 /// <summary>
-/// Answers Tempo's four tag APIs over a set of <see cref="ITagSource"/>s (live stores now, blocks later), combining
+/// Answers Tempo's four tag APIs over a set of <see cref="ITagSource"/>s (the live stores' tag indexes), combining
 /// them the way Tempo's querier and frontend combiners do: distinct values merged across sources under one
 /// <c>limit</c>/<c>maxStaleValues</c>, the fixed intrinsic names and keyword values added by the query layer, lists sorted
 /// ordinally, <c>metrics.inspectedBytes</c> summed.
 /// </summary>
 /// <remarks>
-/// <c>q</c> (a TraceQL filter) is accepted but not applied yet: Tempo's documented behaviour for a filter it cannot use
-/// is to answer with the unfiltered list ("you'll see the whole list"), and that is what happens until the TraceQL
-/// engine exists.
+/// The v2 APIs take <c>q</c>, the query being typed: when <see cref="TagFilterQuery"/> finds conditions in it, the names
+/// and values come from the spans that match them, searched over <c>filterSources</c> (the live store and the blocks)
+/// instead of from the tag indexes, which do not know which span carried what.
 /// </remarks>
 public sealed class TagQuerier
 {
     private readonly IReadOnlyList<ITagSource> _sources;
+    private readonly IReadOnlyList<ISearchSource> _filterSources;
 
-    public TagQuerier(IReadOnlyList<ITagSource> sources)
+    /// <param name="sources">The tag indexes answering unfiltered requests.</param>
+    /// <param name="filterSources">What a filtered request searches; none: <c>q</c> is ignored.</param>
+    public TagQuerier(IReadOnlyList<ITagSource> sources, IReadOnlyList<ISearchSource>? filterSources = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         _sources = sources;
+        _filterSources = filterSources ?? [];
     }
 
     /// <summary>
@@ -63,7 +70,7 @@ public sealed class TagQuerier
         {
             // Tempo stops the whole query once any scope reaches its limit ("The query stops once this limit is
             // reached for any scope").
-            inspectedBytes = await CollectNamesAsync(request, (scope, name) =>
+            bool Collect(AttributeScope scope, string name)
             {
                 if (!perScope.TryGetValue(scope, out var collector))
                 {
@@ -72,7 +79,11 @@ public sealed class TagQuerier
                 }
 
                 return collector.Collect(name);
-            }, cancellationToken).ConfigureAwait(false);
+            }
+
+            inspectedBytes = Filter(request.Query) is { } filter
+                ? await CollectMatchingNamesAsync(request, filter, Collect, cancellationToken).ConfigureAwait(false)
+                : await CollectNamesAsync(request, Collect, cancellationToken).ConfigureAwait(false);
         }
 
         var response = new SearchTagsV2Response { Metrics = Metrics(inspectedBytes) };
@@ -148,7 +159,10 @@ public sealed class TagQuerier
         }
 
         var values = new DistinctCollector<TypedTagValue>(request.Limit, request.MaxStaleValues);
-        var inspectedBytes = await CollectValuesAsync(request, tag, values.Collect, cancellationToken).ConfigureAwait(false);
+        var inspectedBytes = Filter(request.Query) is { } filter
+            ? await MatchingSpanTags.CollectAsync(_filterSources, request.Tenant, filter, request.Window,
+                span => MatchingSpanTags.ValuesOf(span, tag).Any(values.Collect), cancellationToken).ConfigureAwait(false)
+            : await CollectValuesAsync(request, tag, values.Collect, cancellationToken).ConfigureAwait(false);
         var collected = values.Values;
         collected.Sort(static (a, b) =>
         {
@@ -162,6 +176,17 @@ public sealed class TagQuerier
 
         response.Metrics = Metrics(inspectedBytes);
         return response;
+    }
+
+    /// <summary>The conditions of <c>q</c> to narrow by; null: answer from the tag indexes.</summary>
+    private RootExpression? Filter(string query) => _filterSources.Count == 0 ? null : TagFilterQuery.Extract(query);
+
+    private Task<long> CollectMatchingNamesAsync(TagNamesRequest request, RootExpression filter, Func<AttributeScope, string, bool> collect,
+        CancellationToken cancellationToken)
+    {
+        var scopes = request.Scope.AttributeScopesToQuery();
+        return MatchingSpanTags.CollectAsync(_filterSources, request.Tenant, filter, request.Window,
+            span => scopes.Any(scope => MatchingSpanTags.NamesOf(span, scope).Any(name => collect(scope, name))), cancellationToken);
     }
 
     private async ValueTask<long> CollectNamesAsync(TagNamesRequest request, Func<AttributeScope, string, bool> collect,

@@ -226,12 +226,13 @@ internal sealed partial class IngestPipelineService
             _ringServices.BlockStore = BlockStore();
             var blockSource = StartBlockQueries(store);
             _queryServices.Traces = new TraceByIdQuerier([distributed ? RemoteTraceSource(ring, store) : store], [blockSource], options.MaxBytesPerTrace);
-            // Tag names and values come from this live store only: the tag routes fan out once the query frontend
-            // shards jobs across live stores (a later issue); trace by ID already reaches every partition.
-            _queryServices.Tags = new TagQuerier([store]);
-            // Search reads this live store and every block; like the tag routes it reaches the other live stores once
-            // the query frontend shards jobs across them.
-            _queryServices.Search = new SearchQuerier([new LiveSearchSource(store, options.MaxBytesPerTrace), blockSource]);
+            // Search reads this live store and every block; it reaches the other live stores once the query frontend
+            // shards jobs across them (a later issue); trace by ID already reaches every partition.
+            ISearchSource[] searchSources = [new LiveSearchSource(store, options.MaxBytesPerTrace), blockSource];
+            _queryServices.Search = new SearchQuerier(searchSources);
+            // Unfiltered tag names and values come from this live store's tag index; a v2 request with a filter (q)
+            // searches the spans that match it in the search sources.
+            _queryServices.Tags = new TagQuerier([store], searchSources);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
