@@ -42,6 +42,8 @@ public sealed class DotNetOtlpExporterTests : IAsyncLifetime
                    .AddOtlpExporter(o =>
                    {
                        o.Protocol = protocol;
+                       // The SDK gives up on an export after 10 s by default; a loaded CI machine can take longer to answer.
+                       o.TimeoutMilliseconds = 60_000;
                        o.Endpoint = protocol == OtlpExportProtocol.Grpc ? _server.OtlpGrpc : _server.OtlpHttpTraces;
                        o.ExportProcessorType = ExportProcessorType.Batch;
                        o.BatchExportProcessorOptions = new() { MaxExportBatchSize = 200, ScheduledDelayMilliseconds = 100 };

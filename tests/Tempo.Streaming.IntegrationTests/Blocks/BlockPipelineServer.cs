@@ -18,8 +18,7 @@ public static class BlockPipelineServer
     public static Task<ServerProcess> StartAsync(string dataDir, TimeSpan compactionCycle, string? crashPoint = null,
         bool multitenancy = false, int partitions = 4)
     {
-        var ports = ServerPorts.Allocate();
-        var yaml = ServerProcess.ListenersYaml(ports) + $"""
+        string Yaml(ServerPorts ports) => ServerProcess.ListenersYaml(ports) + $"""
             multitenancy_enabled: {(multitenancy ? "true" : "false")}
             ingest:
               embedded:
@@ -41,7 +40,7 @@ public static class BlockPipelineServer
 
             """;
         var environment = crashPoint is null ? null : new Dictionary<string, string> { [CrashPoints.Variable] = crashPoint };
-        return ServerProcess.StartTargetAsync(dataDir, "all", yaml, ports, environment: environment);
+        return ServerProcess.StartOnFreePortsAsync(dataDir, "all", Yaml, environment: environment);
     }
 
     /// <summary><c>POST /flush</c>: everything the live store consumed is cut into blocks when it answers 204.</summary>

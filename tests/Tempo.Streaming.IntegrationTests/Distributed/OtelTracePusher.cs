@@ -22,6 +22,8 @@ internal static class OtelTracePusher
             .AddOtlpExporter(o =>
             {
                 o.Protocol = OtlpExportProtocol.Grpc;
+                // The SDK gives up on an export after 10 s by default; a loaded CI machine can take longer to answer.
+                o.TimeoutMilliseconds = 60_000;
                 o.Endpoint = otlpGrpc;
                 o.ExportProcessorType = ExportProcessorType.Batch;
                 o.BatchExportProcessorOptions = new() { MaxExportBatchSize = 64, ScheduledDelayMilliseconds = 60_000 };

@@ -46,9 +46,9 @@ public sealed class DistributedCluster : IAsyncDisposable
         try
         {
             await Task.WhenAll(Enumerable.Range(0, liveStores).Select(cluster.StartLiveStoreAsync));
-            var ports = ServerPorts.Allocate();
-            cluster.Distributor = await ServerProcess.StartTargetAsync(Path.Combine(dir.Path, "distributor"), "distributor",
-                cluster.ConfigYaml(ports, Path.Combine(dir.Path, "distributor"), instanceId: "distributor-0"), ports);
+            var distributorDir = Path.Combine(dir.Path, "distributor");
+            cluster.Distributor = await ServerProcess.StartOnFreePortsAsync(distributorDir, "distributor",
+                ports => cluster.ConfigYaml(ports, distributorDir, instanceId: "distributor-0"));
             return cluster;
         }
         catch
@@ -64,8 +64,11 @@ public sealed class DistributedCluster : IAsyncDisposable
     public async Task StartLiveStoreAsync(int ordinal)
     {
         var dataDir = LiveStoreDataDir(ordinal);
-        _liveStores[ordinal] = await ServerProcess.StartTargetAsync(dataDir, "live-store",
-            ConfigYaml(_liveStorePorts[ordinal], dataDir, $"live-store-zone-a-{ordinal}"), _liveStorePorts[ordinal]);
+        // A restart keeps the store's ports when they are still free, and moves (the ring carries the new address) when not.
+        var store = await ServerProcess.StartOnFreePortsAsync(dataDir, "live-store",
+            ports => ConfigYaml(ports, dataDir, $"live-store-zone-a-{ordinal}"), preferred: _liveStorePorts[ordinal]);
+        _liveStorePorts[ordinal] = store.Ports;
+        _liveStores[ordinal] = store;
     }
 
     /// <summary>SIGKILL of live store <paramref name="ordinal"/>.</summary>

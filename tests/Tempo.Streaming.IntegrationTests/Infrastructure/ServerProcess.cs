@@ -55,14 +55,25 @@ public sealed class ServerProcess : IAsyncDisposable
             return await StartTargetAsync(dataDir, "all", ConfigYaml(ports, dataDir) + extraYaml, ports, readyTimeout, environment);
         }
 
-        // Ports found free can be taken before the server binds them (an outgoing connection of a test running alongside
-        // gets the same ephemeral port): then the server exits at once, and fresh ports are tried.
+        return await StartOnFreePortsAsync(dataDir, "all", allocated => ConfigYaml(allocated, dataDir) + extraYaml,
+            readyTimeout: readyTimeout, environment: environment);
+    }
+
+    /// <summary>
+    /// <see cref="StartTargetAsync"/> on ports found free (<paramref name="preferred"/> first, when given). Ports found
+    /// free can be taken before the server binds them (an outgoing connection of a test running alongside gets the same
+    /// ephemeral port, more often the longer a loaded machine takes to start the server): then the server exits at
+    /// once, and fresh ports are tried, up to three times.
+    /// </summary>
+    public static async Task<ServerProcess> StartOnFreePortsAsync(string dataDir, string target, Func<ServerPorts, string> configYaml,
+        ServerPorts? preferred = null, TimeSpan? readyTimeout = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            var allocated = ServerPorts.Allocate();
+            var ports = attempt == 1 && preferred is not null ? preferred : ServerPorts.Allocate();
             try
             {
-                return await StartTargetAsync(dataDir, "all", ConfigYaml(allocated, dataDir) + extraYaml, allocated, readyTimeout, environment);
+                return await StartTargetAsync(dataDir, target, configYaml(ports), ports, readyTimeout, environment);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
             {

@@ -82,7 +82,7 @@ public sealed class DotNetExporterTraceByIdTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (FlatSpans.Flatten(await client.WaitForTraceAsync(traceId, TimeSpan.FromSeconds(30))).Count < recorded.Count)
         {
-            if (DateTime.UtcNow > deadline) break;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"trace {traceId} did not reach {recorded.Count} spans within 30 s");
             await Task.Delay(20);
         }
 
@@ -101,6 +101,8 @@ public sealed class DotNetExporterTraceByIdTests : IAsyncLifetime
     private void Configure(OtlpExporterOptions options, OtlpExportProtocol protocol)
     {
         options.Protocol = protocol;
+        // The SDK gives up on an export after 10 s by default; a loaded CI machine can take longer to answer.
+        options.TimeoutMilliseconds = 60_000;
         options.Endpoint = protocol == OtlpExportProtocol.Grpc ? _server.OtlpGrpc : _server.OtlpHttpTraces;
         options.ExportProcessorType = ExportProcessorType.Batch;
         options.BatchExportProcessorOptions = new() { MaxExportBatchSize = 100, ScheduledDelayMilliseconds = 60_000 };

@@ -201,6 +201,8 @@ public sealed class DotNetExporterSearchTests(DotNetExporterSearchTests.Exported
                 .AddOtlpExporter(o =>
                 {
                     o.Protocol = OtlpExportProtocol.Grpc;
+                    // The SDK gives up on an export after 10 s by default; a loaded CI machine can take longer to answer.
+                    o.TimeoutMilliseconds = 60_000;
                     o.Endpoint = Server.OtlpGrpc;
                     o.ExportProcessorType = ExportProcessorType.Batch;
                     o.BatchExportProcessorOptions = new() { ScheduledDelayMilliseconds = 60_000 };
