@@ -8,7 +8,7 @@ ARGS ?=
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks bench-blocks-query bench-steady-state bench-steady-state-livestore
+.PHONY: run test build deps test-deps clean load publish bench bench-ingest bench-livestore bench-kafka bench-blocks bench-blocks-query bench-search bench-steady-state bench-steady-state-livestore
 
 ## run: install runtime packages, build, start the single binary (-target=all) with embedded defaults
 run: deps build
@@ -54,6 +54,10 @@ bench-blocks:
 ## bench-blocks-query: trace by ID from >= 100 blocks flushed by the single binary (mode=blocks), local and s3rver (medians of 3 passes)
 bench-blocks-query:
 	scripts/bench-blocks-query.sh $(ARGS)
+
+## bench-search: TraceQL search spans/s per core on shop blocks beside DuckDB's SQL on the same files (4 queries, medians of 5 runs)
+bench-search:
+	scripts/bench-search.sh $(ARGS)
 
 ## bench-steady-state: push at a rate for 10 min (-r spans/s, -d duration); RSS, consumption lag and flush lag sampled every 10 s
 bench-steady-state:

@@ -7,9 +7,10 @@ using Tempo.Streaming.Core.Ids;
 namespace Tempo.Streaming.Cli.Commands;
 
 /// <summary>
-/// <c>tempo-streaming-cli blocks list|inspect|dump-trace|verify|index|bench</c>: look at the blocks in a backend (a local
-/// folder or an S3 bucket, the same choice as the server's <c>storage.trace</c>) without a server. Nothing here
-/// writes to the backend except <c>index</c> (the tenant index objects) and <c>bench</c> (its own blocks under its own tenant).
+/// <c>tempo-streaming-cli blocks list|inspect|dump-trace|verify|index|bench|search-bench</c>: look at the blocks in a
+/// backend (a local folder or an S3 bucket, the same choice as the server's <c>storage.trace</c>) without a server.
+/// Nothing here writes to the backend except <c>index</c> (the tenant index objects), <c>bench</c> (its own blocks under
+/// its own tenant) and <c>search-bench</c> (shop blocks into its local folder when the tenant has none there).
 /// Exit codes: 0 success; 1 the block, trace or backend was not found or a block failed verification; 2 bad arguments.
 /// </summary>
 public static class BlocksCommand
@@ -26,6 +27,7 @@ public static class BlocksCommand
         command.Subcommands.Add(CreateVerify());
         command.Subcommands.Add(CreateIndex());
         command.Subcommands.Add(BlockBenchCommand.Create());
+        command.Subcommands.Add(SearchBenchCommand.Create());
         command.Subcommands.Add(BlockLineageCommand.Create());
         return command;
     }
