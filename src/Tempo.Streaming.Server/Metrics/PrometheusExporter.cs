@@ -57,7 +57,17 @@ public sealed class PrometheusExporter : IDisposable
     {
         lock (_scrapeLock)
         {
-            _listener.RecordObservableInstruments();
+            try
+            {
+                _listener.RecordObservableInstruments();
+            }
+            catch (AggregateException)
+            {
+                // The listener observes every instrument and then throws what the callbacks threw (e.g. the gauge of a
+                // store being disposed during shutdown): the other instruments were recorded and are still worth
+                // serving; the failed ones show their last value.
+            }
+
             List<InstrumentAggregate> instruments;
             lock (_instrumentsLock)
             {

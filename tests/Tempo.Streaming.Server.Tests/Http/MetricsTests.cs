@@ -67,6 +67,18 @@ public sealed class MetricsTests(ServerFixture fixture) : IClassFixture<ServerFi
                               "tempo_server_test_duration_seconds_count 3\n");
     }
 
+    [Fact]
+    public async Task A_gauge_whose_callback_throws_does_not_take_metrics_down()
+    {
+        using var meter = new Meter("Tempo.Streaming.ServerTests.Failing");
+        meter.CreateObservableGauge<long>("tempo_server_test_failing_gauge", new Func<long>(() => throw new ObjectDisposedException("store")));
+        meter.CreateObservableGauge<long>("tempo_server_test_working_gauge", () => 7);
+
+        var text = await ScrapeAsync();
+
+        text.Should().Contain("tempo_server_test_working_gauge 7\n");
+    }
+
     private async Task<string> ScrapeAfterTrafficAsync()
     {
         using var content = new ByteArrayContent(Spans.Request(2, 3, seed: 11).ToByteArray())
