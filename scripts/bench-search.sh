@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TraceQL search speed beside DuckDB (BENCHMARKS.md) on the standard "shop" workload: the workload is written as two
+# TraceQL search speed beside DuckDB on the standard "shop" workload: the workload is written as two
 # vParquet4 blocks, then each query runs in our search engine (condition push-down, candidate traces decoded and
 # evaluated) and as the equivalent SQL in DuckDB over the same data.parquet files, one core each:
 #   spans/s per core   every span of the blocks / CPU seconds of a run (medians of the timed runs)
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
     -t) traces=$2; shift 2 ;;
     --path|--summary-json) extra+=("$1" "$2"); shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-search: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,5 +37,5 @@ require_tools node
   echo "bench-search: the DuckDB node module is not installed: run scripts/install-test-deps.sh" >&2; exit 2; }
 build_release "$build" "src/Tempo.Streaming.Cli" "$cli_dll"
 
-dotnet "$cli_dll" blocks search-bench --traces "$traces" --runs "$runs" --node node \
+dotnet "$cli_dll" blocks search-bench --traces "$traces" --runs "$runs" \
   --duckdb-script "$root/tests/js/duckdb-bench.mjs" "${extra[@]}"

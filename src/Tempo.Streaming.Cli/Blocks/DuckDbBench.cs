@@ -44,7 +44,15 @@ internal sealed class DuckDbBench(string node, string script)
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             await process.StandardInput.WriteAsync(JsonSerializer.Serialize(new { files, sql, runs, threads = 1 }, Json));
             process.StandardInput.Close();
-            await process.WaitForExitAsync(cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
             if (process.ExitCode != 0)
             {
                 throw new InvalidOperationException($"{node} {script} failed (exit code {process.ExitCode}): {(await stderr).Trim()}");

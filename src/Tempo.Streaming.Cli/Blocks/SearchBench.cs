@@ -18,7 +18,10 @@ namespace Tempo.Streaming.Cli.Blocks;
 internal sealed record SearchBenchOptions(int Traces, long Seed, int Runs, string Tenant, string? Path, bool AutoDedicatedColumns,
     string Node, string DuckDbScript);
 
-/// <summary>One query's medians. Spans per CPU-second divide every span of the blocks (what a scan covers) by CPU time.</summary>
+/// <summary>
+/// One query's medians. Spans per CPU-second divide every span of the blocks (what a scan covers) by the CPU time of the
+/// whole process: ours with its GC and JIT threads, node with DuckDB's.
+/// </summary>
 internal sealed record SearchBenchResult(string Name, string TraceQL, long CandidateTraces, long Matched, long DuckDbMatched,
     double SpansPerCpuSecond, double DuckDbSpansPerCpuSecond, double WallMs, double DuckDbWallMs)
 {

@@ -86,7 +86,7 @@ internal static class SearchBenchCommand
         var dedicated = report.DedicatedSpanColumns.Count == 0 ? "none" : string.Join(", ", report.DedicatedSpanColumns);
         Console.WriteLine();
         Console.WriteLine($"medians of {report.Runs} run(s), one core each: {report.Blocks} block(s), {report.Traces:N0} traces, {report.Spans:N0} spans scanned per run; dedicated span columns: {dedicated}");
-        Console.WriteLine($"  {"query",-24} {"candidate",10} {"matched spans",-23} {"spans/s per core",-25} {"ours/DuckDB",11}  {"wall ms",-17}");
+        Console.WriteLine($"  {"query",-24} {"candidate",10} {"matched spans",-23} {"spans/s per core",-25} {"ours/DuckDB",11}  wall ms");
         Console.WriteLine($"  {"",-24} {"traces",10} {"ours",11} {"DuckDB",11} {"ours",12} {"DuckDB",12} {"",11}  {"ours",8} {"DuckDB",8}");
         foreach (var q in report.Queries)
         {
